@@ -1,0 +1,1 @@
+"""Model families: each module defines one `FAMILY` (see `ModelFamily`)."""

@@ -1,0 +1,179 @@
+"""Register the best candidate of a training as a model version and alias it.
+
+Versions get their metrics and provenance as tags, so the registry alone tells
+where a model came from; aliases (not the deprecated stages) mark its status.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import mlflow
+from mlflow.entities import Run
+from mlflow.exceptions import MlflowException
+
+from housing_price.config.settings import RegistrySettings
+from housing_price.errors import RegistryError
+from housing_price.experiments.runs import (
+    CANDIDATE_ROLE,
+    FAMILY_TAG,
+    MODEL_URI_TAG,
+    ROLE_TAG,
+    TAG_PREFIX,
+    TRAINING_ID_TAG,
+)
+from housing_price.experiments.tracking import TrackingContext
+
+logger = logging.getLogger(__name__)
+
+_VERSION_METRICS = (
+    "cv_rmse_mean",
+    "cv_rmse_std",
+    "cv_mae_mean",
+    "cv_r2_mean",
+    "test_rmse",
+    "test_mae",
+    "test_r2",
+    "test_mape",
+)
+_PROVENANCE_TAGS = ("data_sha256", "git_commit", "git_dirty", "seed", "config_hash")
+
+
+@dataclass(frozen=True)
+class RegisteredCandidate:
+    """A model version created from a candidate run."""
+
+    name: str
+    version: str
+    alias: str
+    run_id: str
+    family: str
+    model_uri: str
+
+
+def find_best_candidate(
+    context: TrackingContext, training_id: str | None = None
+) -> Run:
+    """Return the finished candidate run with the lowest mean CV RMSE.
+
+    Args:
+        context: Connected tracking store and experiment.
+        training_id: Limit the choice to one `train` call; by default the most
+            recent one, so candidates from old trainings never compete.
+
+    Raises:
+        RegistryError: No finished candidate run exists.
+    """
+    role_filter = (
+        f"tags.`{ROLE_TAG}` = '{CANDIDATE_ROLE}' and attributes.status = 'FINISHED'"
+    )
+    if training_id is None:
+        latest = context.client.search_runs(
+            [context.experiment_id],
+            filter_string=role_filter,
+            order_by=["attributes.start_time DESC"],
+            max_results=1,
+        )
+        if not latest:
+            raise RegistryError(
+                f"experiment {context.experiment_name!r} on {context.tracking_uri} has "
+                "no finished training runs; run `housing-price train` first"
+            )
+        training_id = latest[0].data.tags[TRAINING_ID_TAG]
+
+    candidates = context.client.search_runs(
+        [context.experiment_id],
+        filter_string=f"{role_filter} and tags.`{TRAINING_ID_TAG}` = '{training_id}'",
+        order_by=["metrics.cv_rmse_mean ASC"],
+        max_results=100,
+    )
+    if not candidates:
+        raise RegistryError(
+            f"training {training_id!r} has no finished candidate runs in experiment "
+            f"{context.experiment_name!r}; check the training id or train again"
+        )
+    return candidates[0]
+
+
+def register_candidate(
+    context: TrackingContext, settings: RegistrySettings, run: Run
+) -> RegisteredCandidate:
+    """Create a model version from a candidate run and point the staging alias at it.
+
+    Raises:
+        RegistryError: The run has no logged model or the registry refuses.
+    """
+    tags = run.data.tags
+    model_uri = tags.get(MODEL_URI_TAG)
+    if not model_uri:
+        raise RegistryError(
+            f"run {run.info.run_id} has no logged model ({MODEL_URI_TAG} tag); "
+            "only runs made by `housing-price train` can be registered"
+        )
+
+    version_tags = {
+        "family": tags.get(FAMILY_TAG, "unknown"),
+        "run_id": run.info.run_id,
+        **{
+            name: f"{run.data.metrics[name]:.6g}"
+            for name in _VERSION_METRICS
+            if name in run.data.metrics
+        },
+        **{
+            name: tags[f"{TAG_PREFIX}{name}"]
+            for name in _PROVENANCE_TAGS
+            if f"{TAG_PREFIX}{name}" in tags
+        },
+    }
+    try:
+        version = mlflow.register_model(
+            model_uri, settings.model_name, tags=version_tags
+        )
+        context.client.update_model_version(
+            settings.model_name,
+            version.version,
+            description=_describe(run, version_tags),
+        )
+        context.client.set_registered_model_alias(
+            settings.model_name, settings.staging_alias, version.version
+        )
+    except MlflowException as err:
+        raise RegistryError(
+            f"could not register {model_uri} as {settings.model_name!r} on "
+            f"{context.tracking_uri}: {err.message}"
+        ) from err
+
+    logger.info(
+        "Registered %s version %s (%s) and set alias %s",
+        settings.model_name,
+        version.version,
+        version_tags["family"],
+        settings.staging_alias,
+    )
+    return RegisteredCandidate(
+        name=settings.model_name,
+        version=str(version.version),
+        alias=settings.staging_alias,
+        run_id=run.info.run_id,
+        family=version_tags["family"],
+        model_uri=model_uri,
+    )
+
+
+def _describe(run: Run, version_tags: dict[str, str]) -> str:
+    params = {k: v for k, v in run.data.params.items() if k != "search_space"}
+    metric_rows = "\n".join(
+        f"| {name} | {version_tags[name]} |"
+        for name in _VERSION_METRICS
+        if name in version_tags
+    )
+    param_rows = "\n".join(f"| {k} | {v} |" for k, v in sorted(params.items()))
+    return (
+        f"**{version_tags['family']}** trained in run `{run.info.run_id}` on the "
+        f"California housing data (sha256 `{version_tags.get('data_sha256', '?')}`), "
+        f"seed {version_tags.get('seed', '?')}, commit "
+        f"`{version_tags.get('git_commit', '?')}`.\n\n"
+        f"| metric (dollars; r2 and mape as fractions) | value |\n|---|---|\n"
+        f"{metric_rows}\n\n| parameter | value |\n|---|---|\n{param_rows}\n"
+    )
