@@ -10,9 +10,10 @@ VENV := .venv
 RUN_ARGS ?=
 TEST_ARGS ?=
 
-# MLflow and its dependencies report usage unless told not to.
+# MLflow and DVC report usage unless told not to (see README, "Telemetry").
 export MLFLOW_DISABLE_TELEMETRY ?= true
 export DO_NOT_TRACK ?= true
+export DVC_NO_ANALYTICS ?= true
 
 # The tests train on the real data: a local copy if one lies beside the
 # checkout, otherwise the public download (see README, "Data source").

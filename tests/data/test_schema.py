@@ -61,7 +61,7 @@ def test_negative_count_is_reported(housing_frame: pd.DataFrame) -> None:
 
 
 def test_missing_column_is_named(housing_frame: pd.DataFrame) -> None:
-    with pytest.raises(DataError, match="required column 'households' is missing"):
+    with pytest.raises(DataError, match="required columns missing: households"):
         validate_housing_frame(
             housing_frame.drop(columns="households"), "synthetic.csv"
         )
@@ -91,3 +91,11 @@ def test_feature_requirements_list_every_raw_feature(
     category = requirements["features"][-1]
     assert "INLAND" in category["categories"]
     json.dumps(requirements)
+
+
+def test_rows_are_reported_as_file_lines_when_the_line_of_row_zero_is_known(
+    housing_frame: pd.DataFrame,
+) -> None:
+    housing_frame.loc[4, "latitude"] = 50.0
+    with pytest.raises(DataError, match=r"first at file lines \[6\]"):
+        validate_housing_frame(housing_frame, "housing.csv", first_data_line=2)

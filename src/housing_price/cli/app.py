@@ -73,7 +73,13 @@ def _configure(
         handlers=[RichHandler(console=error_console, show_path=False)],
         force=True,
     )
-    for noisy in ("hyperopt", "alembic", "urllib3"):
+    for noisy in (
+        "hyperopt",
+        "alembic",
+        "urllib3",
+        "mlflow.store.db.utils",
+        "mlflow.utils.uv_utils",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # Models are stored with cloudpickle on purpose (see experiments/runs.py);
     # MLflow's per-model reminder about it would repeat on every training.
@@ -211,7 +217,8 @@ def _train(settings: Any) -> tuple[Any, Any]:
 
     data = load_processed(settings.data.processed_dir)
     context = connect(settings.tracking)
-    with TrainingProgress(console) as progress:
+    # Logs go to stderr; the bars share that console so lines never tear them.
+    with TrainingProgress(error_console) as progress:
         summary = train_models(settings, data, context, observer=progress)
     return summary, context
 

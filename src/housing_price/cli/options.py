@@ -21,6 +21,7 @@ SetOption = Annotated[
     typer.Option(
         "--set",
         help="Override one setting, e.g. --set cv.folds=10 (repeatable).",
+        metavar="KEY=VALUE",
         show_default=False,
     ),
 ]
@@ -28,13 +29,14 @@ SourceOption = Annotated[
     str | None,
     typer.Option(
         "--source",
-        help="Local housing.csv or housing.tgz instead of the download "
-        "[env: HOUSING_PRICE_DATA_SOURCE].",
+        help="Local housing.csv or housing.tgz instead of the download; "
+        "the environment variable HOUSING_PRICE_DATA_SOURCE does the same",
         show_default=False,
     ),
 ]
 SeedOption = Annotated[
-    int | None, typer.Option("--seed", help="Seed of split, folds and search.")
+    int | None,
+    typer.Option("--seed", help="Seed of the split, the folds, the search and models."),
 ]
 MaxEvalsOption = Annotated[
     int | None, typer.Option("--max-evals", help="Hyperopt trials per tuned family.")
@@ -43,7 +45,8 @@ TrackingUriOption = Annotated[
     str | None,
     typer.Option(
         "--tracking-uri",
-        help="MLflow tracking and registry URI [env: MLFLOW_TRACKING_URI].",
+        help="MLflow tracking and registry URI; default from MLFLOW_TRACKING_URI "
+        "or the config",
         show_default=False,
     ),
 ]

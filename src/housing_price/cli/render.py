@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.table import Table
@@ -52,6 +54,17 @@ def ui_hint(tracking_uri: str) -> str:
     if tracking_uri.startswith(("http://", "https://")):
         return f"Open the MLflow UI at {tracking_uri}"
     return (
-        "Open the MLflow UI: "
-        f"mlflow ui --backend-store-uri {tracking_uri} --host 127.0.0.1 --port 5000"
+        f"Open the MLflow UI: {_mlflow_executable()} ui --backend-store-uri "
+        f"{tracking_uri} --host 127.0.0.1 --port 5000 --workers 1"
     )
+
+
+def _mlflow_executable() -> str:
+    """The `mlflow` script of this environment, relative to here when possible."""
+    script = Path(sys.executable).with_name("mlflow")
+    if not script.exists():
+        return "mlflow"
+    try:
+        return str(script.relative_to(Path.cwd()))
+    except ValueError:
+        return str(script)

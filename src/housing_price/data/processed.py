@@ -55,7 +55,7 @@ def prepare_data(settings: Settings) -> ProcessedData:
             f"{raw.csv_path} is not a readable CSV ({err}); pass the original "
             "housing.csv or housing.tgz"
         ) from err
-    frame = validate_housing_frame(frame, origin=str(raw.csv_path))
+    frame = validate_housing_frame(frame, str(raw.csv_path), first_data_line=2)
     logger.info("Validated %d rows from %s", len(frame), raw.csv_path)
 
     train, test = split_train_test(

@@ -80,12 +80,16 @@ HOUSING_SCHEMA = _build_schema(with_target=True)
 FEATURE_SCHEMA = _build_schema(with_target=False)
 
 
-def validate_housing_frame(frame: pd.DataFrame, origin: str) -> pd.DataFrame:
+def validate_housing_frame(
+    frame: pd.DataFrame, origin: str, first_data_line: int | None = None
+) -> pd.DataFrame:
     """Check a housing table against the contract and return it with clean dtypes.
 
     Args:
         frame: Raw or processed table including the target column.
         origin: File name or description used in error messages.
+        first_data_line: File line number of the first row (2 for a CSV with a
+            header); when given, messages point at file lines, not row indexes.
 
     Returns:
         The frame with numeric columns as float64, in contract column order.
@@ -96,37 +100,50 @@ def validate_housing_frame(frame: pd.DataFrame, origin: str) -> pd.DataFrame:
     try:
         validated = HOUSING_SCHEMA.validate(frame, lazy=True)
     except (SchemaErrors, SchemaError) as err:
-        raise DataError(_explain_violations(err, origin)) from err
+        raise DataError(_explain_violations(err, origin, first_data_line)) from err
     return validated[[*FEATURES, TARGET]]
 
 
-def _explain_violations(err: SchemaErrors | SchemaError, origin: str) -> str:
+def _explain_violations(
+    err: SchemaErrors | SchemaError, origin: str, first_data_line: int | None
+) -> str:
     cases = err.failure_cases
     if not isinstance(cases, pd.DataFrame):
         return f"{origin} breaks the housing data contract: {err}"
 
     lines = [f"{origin} breaks the housing data contract:"]
+    missing = cases.loc[cases["check"] == "column_in_dataframe", "failure_case"]
+    if len(missing):
+        lines.append(f"  - required columns missing: {', '.join(map(str, missing))}")
     uncoercible = set(
         cases.loc[cases["check"].str.startswith("coerce_dtype"), "column"]
     )
-    for (column, check), group in cases.groupby(["column", "check"], sort=True):
-        if check == "column_in_dataframe":
-            missing = ", ".join(repr(value) for value in group["failure_case"])
-            lines.append(f"  - required column {missing} is missing")
-            continue
+    row_cases = cases[cases["check"] != "column_in_dataframe"]
+    for (column, check), group in row_cases.groupby(["column", "check"], sort=True):
         if column in uncoercible and not str(check).startswith("coerce_dtype"):
             continue
         rule = "rule numbers_only" if column in uncoercible else f"rule {check}"
         rows = group["index"].dropna().astype(int).tolist()
         values = group["failure_case"].tolist()[:_SHOWN_ROWS]
+        if first_data_line is None:
+            where = f"first row indexes {rows[:_SHOWN_ROWS]}"
+        else:
+            lines_in_file = [row + first_data_line for row in rows[:_SHOWN_ROWS]]
+            where = f"first at file lines {lines_in_file}"
         lines.append(
-            f"  - column {column!r}: {rule} fails in {len(rows)} row(s), "
-            f"first row indexes {rows[:_SHOWN_ROWS]}; offending values {values}"
+            f"  - column {column!r}: {rule} fails in {len(rows)} row(s), {where}; "
+            f"offending values {values}"
         )
-    lines.append(
-        "Fix or drop these rows in the source file, or point --source at the "
-        "original California housing data."
-    )
+    if len(missing) and row_cases.empty:
+        lines.append(
+            "Is this the California housing data? Pass its housing.csv or housing.tgz "
+            "with --source."
+        )
+    else:
+        lines.append(
+            "Fix or drop these rows in the source file, or point --source at the "
+            "original California housing data."
+        )
     return "\n".join(lines)
 
 

@@ -94,6 +94,14 @@ def train_models(
         ValueError: A configured family does not exist.
     """
     families = [get_family(name) for name in settings.training.families]
+    if data.metadata.get("seed") != settings.seed:
+        logger.warning(
+            "data/processed was split with seed %s but training uses seed %s; "
+            "run `housing-price data prepare --seed %s` for a consistent run",
+            data.metadata.get("seed"),
+            settings.seed,
+            settings.seed,
+        )
     training_id = uuid.uuid4().hex[:12]
     fold_indices = make_folds(
         len(data.train), settings.cv.folds, settings.cv.shuffle, settings.seed
