@@ -226,6 +226,18 @@ def _register(settings: Any, context: Any, training_id: str | None) -> Any:
     return register_candidate(context, settings.registry, best)
 
 
+def _add_command_groups() -> None:
+    # Imported here: these modules import `app` and the helpers above.
+    from housing_price.cli.runs import runs_app
+    from housing_price.cli.server import server_app
+
+    app.add_typer(server_app, name="server")
+    app.add_typer(runs_app, name="runs")
+
+
+_add_command_groups()
+
+
 def main() -> None:
     """Entry point of the `housing-price` console script."""
     app(prog_name="housing-price")

@@ -23,6 +23,7 @@ ENVIRONMENT_OVERRIDES = {
     "HOUSING_PRICE_DATA_SOURCE": "data.source",
     "MLFLOW_TRACKING_URI": "tracking.uri",
     "HOUSING_PRICE_EXPERIMENT": "tracking.experiment_name",
+    "HOUSING_PRICE_BACKEND_URI": "server.backend_uri",
 }
 
 

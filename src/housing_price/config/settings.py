@@ -115,11 +115,68 @@ class TrainingSettings(_Section):
 
 
 class TrackingSettings(_Section):
-    """Where MLflow records runs and stores artifacts."""
+    """Where MLflow records runs and stores artifacts.
+
+    `uri` is both the tracking and the registry URI, so a model registered
+    through a server is loaded through the same server.
+    """
 
     uri: str = "sqlite:///mlflow.db"
     artifact_location: Path = Path("mlartifacts")
     experiment_name: str = Field(default="housing-price", min_length=1)
+    probe_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long the check before training waits for a server.",
+    )
+
+
+class ServerAuthSettings(_Section):
+    """MLflow's basic-auth app; the admin password comes from the environment."""
+
+    enabled: bool = False
+    admin_username: str = Field(default="admin", min_length=1)
+    default_permission: Literal["READ", "EDIT", "MANAGE", "NO_PERMISSIONS"] = "READ"
+    database_uri: str | None = Field(
+        default=None,
+        description="Where users live; by default auth.db in server.state_dir.",
+    )
+
+
+class ServerSettings(_Section):
+    """The MLflow tracking server that `housing-price server start` runs.
+
+    Artifacts are always served through the server, so clients log and load
+    models over HTTP and need no storage credentials.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=5000, ge=1, le=65535)
+    backend_uri: str = Field(
+        default="sqlite:///mlflow.db",
+        description="SQLite file or PostgreSQL URL of runs and registered models.",
+    )
+    artifacts_destination: str = Field(
+        default="mlartifacts",
+        description="Directory or object-store URI (s3://, gs://) of artifacts.",
+    )
+    workers: int = Field(default=4, ge=1, le=64)
+    state_dir: Path = Field(
+        default=Path(".mlflow-server"),
+        description="Holds the PID file, the log file and the auth config.",
+    )
+    allowed_hosts: tuple[str, ...] = Field(
+        default=(),
+        description="Host headers the server accepts; empty keeps MLflow's "
+        "default (localhost and private addresses).",
+    )
+    cors_allowed_origins: tuple[str, ...] = Field(
+        default=(),
+        description="Browser origins allowed to call the API; empty keeps "
+        "MLflow's default (localhost origins).",
+    )
+    startup_timeout_seconds: float = Field(default=120.0, gt=0)
+    auth: ServerAuthSettings = ServerAuthSettings()
 
 
 class RegistrySettings(_Section):
@@ -139,3 +196,4 @@ class Settings(_Section):
     training: TrainingSettings = TrainingSettings()
     tracking: TrackingSettings = TrackingSettings()
     registry: RegistrySettings = RegistrySettings()
+    server: ServerSettings = ServerSettings()

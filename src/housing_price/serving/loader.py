@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import mlflow
-from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
 from housing_price.errors import ServingError
+from housing_price.experiments.tracking import use_store
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def load_registered_model(
     """
     if (alias is None) == (version is None):
         raise ValueError("give exactly one of alias or version")
-    client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
+    client = use_store(tracking_uri)
     try:
         if alias is not None:
             model_version = client.get_model_version_by_alias(name, alias)
@@ -56,8 +56,6 @@ def load_registered_model(
         ) from err
 
     model_uri = f"models:/{name}/{model_version.version}"
-    mlflow.set_registry_uri(tracking_uri)
-    mlflow.set_tracking_uri(tracking_uri)
     try:
         model = mlflow.pyfunc.load_model(model_uri)
     except MlflowException as err:

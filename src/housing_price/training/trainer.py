@@ -20,6 +20,7 @@ from housing_price.data.processed import TEST_FILE, TRAIN_FILE, ProcessedData
 from housing_price.data.schema import FEATURES, TARGET, feature_requirements
 from housing_price.evaluation.metrics import regression_metrics
 from housing_price.experiments.provenance import git_state, library_versions
+from housing_price.experiments.recovery import runs_ended_on_failure
 from housing_price.experiments.runs import (
     CANDIDATE_ROLE,
     FAMILY_TAG,
@@ -105,12 +106,15 @@ def train_models(
         settings.cv.folds,
         training_id,
     )
-    candidates = tuple(
-        _train_family(
-            family, settings, data, context, fold_indices, shared_tags, observer
+    # Also closes a run whose creation an interrupt cut short, so a stopped
+    # or failed training never leaves runs RUNNING.
+    with runs_ended_on_failure(context, training_id):
+        candidates = tuple(
+            _train_family(
+                family, settings, data, context, fold_indices, shared_tags, observer
+            )
+            for family in families
         )
-        for family in families
-    )
     return TrainingSummary(training_id=training_id, candidates=candidates)
 
 
