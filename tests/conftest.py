@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+pytest_plugins = ["tests.tracking_servers"]
+
 CATEGORIES = ["<1H OCEAN", "INLAND", "NEAR BAY", "NEAR OCEAN", "ISLAND"]
 
 
@@ -55,6 +57,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "MLFLOW_TRACKING_URI",
         "HOUSING_PRICE_DATA_SOURCE",
         "HOUSING_PRICE_EXPERIMENT",
+        "HOUSING_PRICE_BACKEND_URI",
     ):
         monkeypatch.delenv(variable, raising=False)
     return tmp_path

@@ -25,11 +25,11 @@ def parse_duration(text: str) -> float:
     """Turn `90s`, `30m`, `12h` or `2d` into seconds.
 
     Raises:
-        typer.BadParameter: The text is not a number followed by s, m, h or d.
+        ValueError: The text is not a number followed by s, m, h or d.
     """
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd])\s*", text)
     if match is None:
-        raise typer.BadParameter(
+        raise ValueError(
             f"{text!r} is not a duration; write a number and a unit, "
             "e.g. 90s, 30m, 12h or 2d"
         )

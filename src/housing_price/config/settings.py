@@ -125,7 +125,7 @@ class TrackingSettings(_Section):
     artifact_location: Path = Path("mlartifacts")
     experiment_name: str = Field(default="housing-price", min_length=1)
     probe_timeout_seconds: float = Field(
-        default=10.0,
+        default=30.0,
         gt=0,
         description="How long the check before training waits for a server.",
     )

@@ -299,6 +299,7 @@ def _wait_until_healthy(state: ServerState, timeout_seconds: float) -> None:
                 f"{state.log_file} ends with:\n{_log_tail(state.log_file)}"
             )
         if is_healthy(state.url, timeout_seconds=1.0):
+            _warm_up(state.url, max(deadline - time.monotonic(), 1.0))
             logger.info(
                 "MLflow server healthy at %s after %.1f s",
                 state.url,
@@ -311,6 +312,22 @@ def _wait_until_healthy(state: ServerState, timeout_seconds: float) -> None:
         f"{timeout_seconds:.0f} s; raise server.startup_timeout_seconds or read "
         f"its log {state.log_file}:\n{_log_tail(state.log_file)}"
     )
+
+
+def _warm_up(url: str, timeout_seconds: float) -> None:
+    # /health answers before the app opens its backend store, which happens on
+    # the first API call and can take seconds; take that wait here, not in the
+    # first client's request.
+    import requests
+
+    try:
+        requests.get(
+            f"{url}/api/2.0/mlflow/experiments/search",
+            params={"max_results": 1},
+            timeout=timeout_seconds,
+        )
+    except requests.RequestException as err:
+        logger.debug("Warm-up request to %s failed: %s", url, err)
 
 
 def _terminate_group(pid: int) -> None:
