@@ -53,7 +53,8 @@ def test_a_second_start_on_the_same_state_is_refused(
 
 def test_a_foreign_host_header_is_refused(postgres_server: RunningServer) -> None:
     response = requests.get(
-        f"{postgres_server.url}/health",
+        f"{postgres_server.url}/api/2.0/mlflow/experiments/search",
+        params={"max_results": 1},
         headers={"Host": "attacker.example"},
         timeout=60,
     )

@@ -176,6 +176,11 @@ class ServerSettings(_Section):
         "MLflow's default (localhost origins).",
     )
     startup_timeout_seconds: float = Field(default=120.0, gt=0)
+    job_execution: bool = Field(
+        default=False,
+        description="MLflow's background job runner (GenAI evaluation and trace "
+        "jobs); off, it saves about eight processes this project never uses.",
+    )
     auth: ServerAuthSettings = ServerAuthSettings()
 
 

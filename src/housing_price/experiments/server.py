@@ -187,7 +187,11 @@ def _prepare_launch(
 
     backend_uri = absolute_backend_uri(settings.backend_uri)
     artifacts_destination = _absolute_destination(settings.artifacts_destination)
-    environment = {**os.environ, "MLFLOW_BACKEND_STORE_URI": backend_uri}
+    environment = {
+        **os.environ,
+        "MLFLOW_BACKEND_STORE_URI": backend_uri,
+        "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": str(settings.job_execution).lower(),
+    }
     if settings.auth.enabled:
         environment.update(_auth_environment(settings))
     prepare_backend_store(backend_uri)

@@ -72,9 +72,9 @@ def connect(settings: TrackingSettings) -> TrackingContext:
     tracking_uri = settings.uri
     if is_server_uri(tracking_uri):
         probe_tracking_server(tracking_uri, settings.probe_timeout_seconds)
-    client = use_store(tracking_uri)
     try:
         with _first_writer_lock(tracking_uri):
+            client = use_store(tracking_uri)
             experiment = _ensure_experiment(client, settings, tracking_uri)
     except MlflowException as err:
         raise TrackingError(
