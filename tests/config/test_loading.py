@@ -81,3 +81,13 @@ def test_settings_hash_changes_with_any_setting() -> None:
 )
 def test_shipped_config_files_load(path: Path) -> None:
     load_settings(path, environ={})
+
+
+def test_the_production_profile_takes_its_backend_from_the_environment() -> None:
+    profile = Path(__file__).resolve().parents[2] / "configs" / "production.yaml"
+    backend = "postgresql://mlflow:secret@db.internal:5432/tracking"
+    settings = load_settings(profile, environ={"HOUSING_PRICE_BACKEND_URI": backend})
+    assert settings.server.backend_uri == backend
+    assert settings.server.host == "127.0.0.1"
+    assert settings.tracking.uri == f"http://127.0.0.1:{settings.server.port}"
+    assert settings.server.auth.enabled is False
