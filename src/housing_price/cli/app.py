@@ -79,6 +79,8 @@ def _configure(
     # MLflow's per-model reminder about it would repeat on every training.
     logging.getLogger("mlflow.sklearn").setLevel(logging.ERROR)
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    # Against a server MLflow prints a "View run" link for every trial run.
+    os.environ.setdefault("MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT", "true")
     signal.signal(signal.SIGTERM, _raise_terminated)
 
 
