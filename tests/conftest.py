@@ -44,6 +44,19 @@ def make_housing_frame(rows: int = 400, seed: int = 0) -> pd.DataFrame:
     return frame
 
 
+@pytest.fixture(autouse=True)
+def _mlflow_uris_stay_in_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Undo the environment variables `mlflow.set_*_uri` write.
+
+    MLflow exports the tracking and registry URIs it is given, so a test that
+    connects in-process would otherwise send later tests' subprocesses to its
+    store.
+    """
+    for variable in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI"):
+        monkeypatch.setenv(variable, "")
+        monkeypatch.delenv(variable)
+
+
 @pytest.fixture
 def housing_frame() -> pd.DataFrame:
     return make_housing_frame()

@@ -61,7 +61,12 @@ def clean_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("MLFLOW_TRACKING_", "MLFLOW_AUTH_"))
-        and key not in ("HOUSING_PRICE_EXPERIMENT", "HOUSING_PRICE_BACKEND_URI")
+        and key
+        not in (
+            "MLFLOW_REGISTRY_URI",
+            "HOUSING_PRICE_EXPERIMENT",
+            "HOUSING_PRICE_BACKEND_URI",
+        )
     }
     return {**inherited, **(extra or {})}
 

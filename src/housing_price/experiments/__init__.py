@@ -1,6 +1,18 @@
-"""MLflow setup and tracking: the store, the experiment, runs and models."""
+"""MLflow setup and tracking: the store, the server, the experiment, runs, models."""
 
+from housing_price.experiments.backend import prepare_backend_store, redact_uri
+from housing_price.experiments.probe import (
+    check_artifact_location,
+    is_server_uri,
+    probe_tracking_server,
+)
 from housing_price.experiments.provenance import git_state, library_versions
+from housing_price.experiments.recovery import (
+    EndedRun,
+    end_open_runs,
+    end_stale_runs,
+    runs_ended_on_failure,
+)
 from housing_price.experiments.runs import (
     CANDIDATE_ROLE,
     FAMILY_TAG,
@@ -13,7 +25,20 @@ from housing_price.experiments.runs import (
     log_trial_run,
     log_values,
 )
-from housing_price.experiments.tracking import TrackingContext, connect, is_local_store
+from housing_price.experiments.server import (
+    ServerState,
+    ServerStatus,
+    read_server_status,
+    run_server_in_foreground,
+    start_server,
+    stop_server,
+)
+from housing_price.experiments.tracking import (
+    TrackingContext,
+    connect,
+    is_local_store,
+    use_store,
+)
 
 __all__ = [
     "CANDIDATE_ROLE",
@@ -21,14 +46,30 @@ __all__ = [
     "MODEL_URI_TAG",
     "ROLE_TAG",
     "TRAINING_ID_TAG",
+    "EndedRun",
+    "ServerState",
+    "ServerStatus",
     "TrackingContext",
+    "check_artifact_location",
     "connect",
+    "end_open_runs",
+    "end_stale_runs",
     "family_run",
     "git_state",
     "is_local_store",
+    "is_server_uri",
     "library_versions",
     "log_dataset_lineage",
     "log_fitted_model",
     "log_trial_run",
     "log_values",
+    "prepare_backend_store",
+    "probe_tracking_server",
+    "read_server_status",
+    "redact_uri",
+    "run_server_in_foreground",
+    "runs_ended_on_failure",
+    "start_server",
+    "stop_server",
+    "use_store",
 ]

@@ -20,6 +20,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+from urllib.request import urlopen
 
 from housing_price.config.settings import ServerSettings
 from housing_price.errors import TrackingError
@@ -152,13 +153,11 @@ def read_state(settings: ServerSettings) -> ServerState | None:
 
 def is_healthy(url: str, timeout_seconds: float = 3.0) -> bool:
     """Whether the server at `url` answers OK on its health endpoint."""
-    import requests
-
     try:
-        response = requests.get(f"{url}/health", timeout=timeout_seconds)
-    except requests.RequestException:
+        with urlopen(f"{url}/health", timeout=timeout_seconds) as response:
+            return bool(response.status == 200)
+    except (OSError, ValueError):
         return False
-    return response.status_code == 200
 
 
 def server_url(settings: ServerSettings) -> str:
@@ -322,16 +321,15 @@ def _warm_up(url: str, timeout_seconds: float) -> None:
     # /health answers before the app opens its backend store, which happens on
     # the first API call and can take seconds; take that wait here, not in the
     # first client's request.
-    import requests
-
     try:
-        requests.get(
-            f"{url}/api/2.0/mlflow/experiments/search",
-            params={"max_results": 1},
+        with urlopen(
+            f"{url}/api/2.0/mlflow/experiments/search?max_results=1",
             timeout=timeout_seconds,
-        )
-    except requests.RequestException as err:
-        logger.debug("Warm-up request to %s failed: %s", url, err)
+        ):
+            pass
+    except (OSError, ValueError) as err:
+        # An HTTP error status (401 with auth on) still means the app is up.
+        logger.debug("Warm-up request to %s answered: %s", url, err)
 
 
 def _terminate_group(pid: int) -> None:
