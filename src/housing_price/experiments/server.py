@@ -17,7 +17,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import urlopen
@@ -105,7 +105,7 @@ def run_server_in_foreground(settings: ServerSettings) -> int:
     process = subprocess.Popen(
         command, cwd=settings.state_dir, env=environment, start_new_session=True
     )
-    _record(settings, state, process.pid)
+    _record(settings, replace(state, log_file="(the terminal)"), process.pid)
     try:
         return process.wait()
     finally:
