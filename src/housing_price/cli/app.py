@@ -230,3 +230,7 @@ def main() -> None:
     """Entry point of the `housing-price` console script."""
     app(prog_name="housing-price")
     sys.exit(0)
+
+
+# Registry commands attach themselves to `app`; imported last, after `app` exists.
+from housing_price.cli import registry as _registry_commands  # noqa: E402, F401

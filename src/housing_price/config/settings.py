@@ -122,11 +122,49 @@ class TrackingSettings(_Section):
     experiment_name: str = Field(default="housing-price", min_length=1)
 
 
+class RegistrationGates(_Section):
+    """What a candidate must show before it becomes a model version.
+
+    RMSE values are in dollars on the test split of the candidate's training.
+    """
+
+    max_test_rmse: float = Field(
+        default=70_000.0, gt=0, description="Highest test RMSE allowed, in dollars."
+    )
+    baseline_family: str = Field(default="linear_regression", min_length=1)
+    min_baseline_improvement: float = Field(
+        default=0.05,
+        ge=0.0,
+        lt=1.0,
+        description="Fraction by which the test RMSE must undercut the baseline "
+        "of the same training (0.05 = at least 5 % lower).",
+    )
+    sample_rows: int = Field(
+        default=5, ge=1, le=1000, description="Rows the logged model must predict."
+    )
+
+
+class PromotionSettings(_Section):
+    """Champion/challenger rules, as fractions of the production model's RMSE.
+
+    Both models are re-scored on the current test split. A challenger worse than
+    production by more than `tolerance` is refused everywhere; to replace
+    production it must also be better by at least `min_improvement`.
+    """
+
+    tolerance: float = Field(default=0.01, ge=0.0, lt=1.0)
+    min_improvement: float = Field(default=0.005, ge=0.0, lt=1.0)
+
+
 class RegistrySettings(_Section):
-    """The registered model that receives the best candidate."""
+    """The registered model, its aliases and the rules that move them."""
 
     model_name: str = Field(default="housing-price", min_length=1)
-    staging_alias: str = "staging"
+    staging_alias: str = Field(default="staging", min_length=1)
+    production_alias: str = Field(default="production", min_length=1)
+    previous_production_alias: str = Field(default="previous-production", min_length=1)
+    gates: RegistrationGates = RegistrationGates()
+    promotion: PromotionSettings = PromotionSettings()
 
 
 class Settings(_Section):
