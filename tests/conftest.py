@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -71,3 +72,11 @@ def real_data_source() -> Path | None:
     """The real dataset given through HOUSING_PRICE_DATA_SOURCE, if any."""
     value = os.environ.get("HOUSING_PRICE_DATA_SOURCE")
     return Path(value).resolve() if value else None
+
+
+@pytest.fixture(scope="session")
+def model_store(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Candidate runs logged once per session (see tests/model_store.py)."""
+    from tests.model_store import build_store
+
+    return build_store(tmp_path_factory.mktemp("model-store"))

@@ -127,8 +127,8 @@ def _check_baseline(
     return GateResult(
         "baseline",
         passed,
-        f"test RMSE ${test_rmse:,.0f} is {improvement:+.1%} below the "
-        f"{gates.baseline_family} baseline's ${baseline_rmse:,.0f}; "
+        f"test RMSE ${test_rmse:,.0f} vs the {gates.baseline_family} baseline's "
+        f"${baseline_rmse:,.0f} is a {improvement:.1%} improvement; "
         f"{'meets' if passed else 'misses'} the required "
         f"{gates.min_baseline_improvement:.1%} "
         "(registry.gates.min_baseline_improvement)",
