@@ -205,7 +205,17 @@ def _warn_unknown_categories(spec: FeatureSpec, column: pd.Series) -> None:
 
 def _describe_bad(name: str, expected: str, bad: list[tuple[Any, Any]]) -> str:
     shown = ", ".join(
-        f"{value!r} (row {label})" for label, value in bad[:_SHOWN_VALUES]
+        f"{_show(value)} (row {label})" for label, value in bad[:_SHOWN_VALUES]
     )
     more = f" and {len(bad) - _SHOWN_VALUES} more" if len(bad) > _SHOWN_VALUES else ""
     return f"  - column {name!r} takes {expected}; got {shown}{more}"
+
+
+def _show(value: Any) -> str:
+    if (
+        value is None
+        or value is pd.NA
+        or (isinstance(value, float) and math.isnan(value))
+    ):
+        return "null"
+    return repr(value)
