@@ -202,9 +202,9 @@ def predict_command(
     if as_json:
         console.print_json(json.dumps([float(value) for value in predictions]))
         return
-    source = f"@{loaded.alias}, " if loaded.alias else ""
-    title = f"{loaded.name} version {loaded.version} ({source}dollars)"
-    console.print(predictions_table(title, predictions))
+    source = f" (@{loaded.alias})" if loaded.alias else ""
+    console.print(f"{loaded.name} version {loaded.version}{source}: {loaded.model_uri}")
+    console.print(predictions_table("Predicted house values (dollars)", predictions))
 
 
 def _connect(settings: Any) -> Any:
