@@ -125,18 +125,18 @@ def validate_rows(frame: pd.DataFrame, features: Sequence[FeatureSpec]) -> pd.Da
     if extra:
         logger.debug("Ignoring extra columns %s", extra)
 
-    cleaned: dict[str, pd.Series] = {}
+    cleaned: dict[str, np.ndarray] = {}
     problems: list[str] = []
     for spec in features:
         column = frame[spec.name]
         if spec.numeric:
             values, bad = _numeric_values(column)
-            cleaned[spec.name] = pd.Series(values, index=frame.index, name=spec.name)
+            cleaned[spec.name] = values
             if bad:
                 problems.append(_describe_bad(spec.name, "numbers or null", bad))
         else:
             bad = _text_problems(column)
-            cleaned[spec.name] = column.astype(object)
+            cleaned[spec.name] = column.to_numpy(dtype=object)
             if bad:
                 problems.append(_describe_bad(spec.name, "text (not null)", bad))
             elif spec.categories is not None:
@@ -150,10 +150,16 @@ def _numeric_values(column: pd.Series) -> tuple[np.ndarray, list[tuple[Any, Any]
     if pd.api.types.is_bool_dtype(column):
         return np.full(len(column), np.nan), list(column.items())
     if pd.api.types.is_numeric_dtype(column):
+        # Fast path for the usual request: nulls become NaN, only infinity is bad.
         values = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        if not np.isinf(values).any():
+            return values, []
+        bad_positions = np.isinf(values)
     else:
         values = np.array([_as_number(value) for value in column], dtype=np.float64)
-    bad_positions = np.isinf(values) | (np.isnan(values) & column.notna().to_numpy())
+        bad_positions = np.isinf(values) | (
+            np.isnan(values) & column.notna().to_numpy()
+        )
     bad = [
         (label, value)
         for (label, value), is_bad in zip(column.items(), bad_positions, strict=True)
