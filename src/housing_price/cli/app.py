@@ -183,11 +183,13 @@ def run_command(
     )
     _prepare(settings)
     summary, context = _train(settings)
-    registered = _register(settings, context, summary.training_id)
 
     from housing_price.cli.render import registration_line, training_table, ui_hint
 
+    # The table first: a candidate refused by the registration gates still
+    # shows how every model scored.
     console.print(training_table(summary))
+    registered = _register(settings, context, summary.training_id)
     console.print(registration_line(registered))
     console.print(ui_hint(context.tracking_uri))
 

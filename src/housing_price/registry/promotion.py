@@ -15,6 +15,7 @@ import pandas as pd
 from mlflow.exceptions import MlflowException
 
 from housing_price.config.settings import PromotionSettings, RegistrySettings
+from housing_price.data.schema import FEATURES, TARGET
 from housing_price.errors import RegistryError
 from housing_price.evaluation.metrics import regression_metrics
 from housing_price.experiments.tracking import TrackingContext
@@ -126,8 +127,6 @@ def score_version(
     Raises:
         RegistryError: The version does not exist or does not load.
     """
-    from housing_price.data.schema import FEATURES, TARGET
-
     try:
         model_version = context.client.get_model_version(model_name, version)
         model = mlflow.pyfunc.load_model(f"models:/{model_name}/{version}")
