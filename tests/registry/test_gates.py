@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+import mlflow
 import pytest
 
 from housing_price.config.settings import RegistrationGates, RegistrySettings
 from housing_price.errors import RegistryError
+from housing_price.experiments.runs import (
+    FAMILY_TAG,
+    MODEL_URI_TAG,
+    ROLE_TAG,
+    TRAINING_ID_TAG,
+)
 from housing_price.experiments.tracking import TrackingContext
 from housing_price.registry.gates import check_registration_gates
 from housing_price.registry.registration import (
@@ -106,3 +113,27 @@ def test_a_version_carries_description_tags_and_feature_schema(
     )
     assert "| test_rmse |" in version.description
     assert "| max_depth | 8 |" in version.description
+
+
+def test_a_model_without_signature_is_rejected_before_any_version_exists(
+    context: TrackingContext, model_store: Store, registry: RegistrySettings
+) -> None:
+    good = _run(context, model_store, "good")
+    pipeline = mlflow.sklearn.load_model(good.data.tags[MODEL_URI_TAG])
+    with mlflow.start_run(
+        experiment_id=good.info.experiment_id,
+        tags={
+            key: good.data.tags[key] for key in (ROLE_TAG, FAMILY_TAG, TRAINING_ID_TAG)
+        },
+    ) as active:
+        mlflow.log_metric("test_rmse", good.data.metrics["test_rmse"])
+        info = mlflow.sklearn.log_model(
+            pipeline, name="model", serialization_format="cloudpickle"
+        )
+        mlflow.set_tag(MODEL_URI_TAG, info.model_uri)
+    run = context.client.get_run(active.info.run_id)
+
+    with pytest.raises(RegistryError, match="has no input signature"):
+        register_candidate(context, registry, run)
+
+    assert not _has_versions(context, registry.model_name)
