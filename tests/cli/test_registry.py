@@ -140,3 +140,10 @@ def test_predict_reports_bad_input_without_a_traceback(
 
     assert result.exit_code == 1
     assert "missing required column(s) 'median_income'" in result.output
+
+
+def test_help_lists_the_registry_commands() -> None:
+    result = runner.invoke(app, ["--help"])
+
+    for command in ("promote", "rollback", "history", "models", "predict"):
+        assert command in result.output
