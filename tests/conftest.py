@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +76,37 @@ def real_data_source() -> Path | None:
     return Path(value).resolve() if value else None
 
 
+MLFLOW_URI_VARIABLES = ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
+
+
+@contextmanager
+def preserved_mlflow_uris() -> Iterator[None]:
+    """Undo the environment variables that mlflow.set_*_uri export.
+
+    MLflow exports them so child processes follow; left behind, they would send
+    a later test's subprocess (a model server, the main job) to a deleted store.
+    """
+    saved = {variable: os.environ.get(variable) for variable in MLFLOW_URI_VARIABLES}
+    try:
+        yield
+    finally:
+        for variable, value in saved.items():
+            if value is None:
+                os.environ.pop(variable, None)
+            else:
+                os.environ[variable] = value
+
+
+@pytest.fixture(autouse=True)
+def _isolated_mlflow_uris() -> Iterator[None]:
+    with preserved_mlflow_uris():
+        yield
+
+
 @pytest.fixture(scope="session")
 def model_store(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """Candidate runs logged once per session (see tests/model_store.py)."""
     from tests.model_store import build_store
 
-    return build_store(tmp_path_factory.mktemp("model-store"))
+    with preserved_mlflow_uris():
+        return build_store(tmp_path_factory.mktemp("model-store"))

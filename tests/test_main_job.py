@@ -24,7 +24,11 @@ HOUSING_CSV_SHA256 = "8a3727f4cf54ac1a327f69b1d5b4db54c5834ea81c6e4efc0d16330002
 
 def _run_main_job(directory: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     directory.mkdir(parents=True, exist_ok=True)
-    environment = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
+    }
     completed = subprocess.run(
         [
             sys.executable,

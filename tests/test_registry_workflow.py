@@ -29,8 +29,10 @@ def _invoke(*args: str) -> str:
 
 
 def test_register_promote_predict_rollback_and_history_on_the_real_data(
-    workdir: Path,
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # An absolute URI: MLflow caches stores by URI, and tests change the cwd.
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{workdir}/mlflow.db")
     source_args = ["--source", str(SOURCE)] if SOURCE else []
     _invoke("run", "--max-evals", "3", "--set", "cv.folds=3", *source_args)
     _invoke("register")  # the same best run again: version 2, for a rollback

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import mlflow
@@ -24,8 +25,12 @@ def _invoke(*args: str) -> Result:
 
 
 @pytest.fixture
-def project(workdir: Path, model_store: Store) -> Store:
+def project(
+    workdir: Path, model_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> Store:
     """A working folder with processed data and a copy of the store as mlflow.db."""
+    # An absolute URI: MLflow caches stores by URI, and every test has its own cwd.
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{workdir}/mlflow.db")
     make_nonlinear_frame(400, seed=3).to_csv(workdir / "housing.csv", index=False)
     prepared = _invoke(
         "data", "prepare", "--source", "housing.csv", "--set", "data.csv_sha256=null"
@@ -36,9 +41,11 @@ def project(workdir: Path, model_store: Store) -> Store:
 
 
 def _register_baseline_ungated(store: Store) -> None:
-    client = mlflow.MlflowClient("sqlite:///mlflow.db", "sqlite:///mlflow.db")
+    uri = os.environ["MLFLOW_TRACKING_URI"]
+    client = mlflow.MlflowClient(uri, uri)
     run = client.get_run(store.run_ids["baseline"])
-    mlflow.set_tracking_uri("sqlite:///mlflow.db")
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
     mlflow.register_model(
         run.data.tags[MODEL_URI_TAG], "housing-price", tags={"family": "lr"}
     )

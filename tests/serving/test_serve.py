@@ -30,11 +30,16 @@ def _free_loopback_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _wait_until_ready(base_url: str, server: subprocess.Popen[bytes]) -> None:
+def _wait_until_ready(
+    base_url: str, server: subprocess.Popen[bytes], log_path: Path
+) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise AssertionError(f"the server exited with status {server.returncode}")
+            raise AssertionError(
+                f"the server exited with status {server.returncode}:\n"
+                + log_path.read_text(errors="replace")[-3000:]
+            )
         try:
             with urllib.request.urlopen(f"{base_url}/ping", timeout=2) as response:
                 if response.status == 200:
@@ -47,8 +52,18 @@ def _wait_until_ready(base_url: str, server: subprocess.Popen[bytes]) -> None:
 @pytest.fixture
 def server_url(served: Served, tmp_path: Path) -> Iterator[str]:
     port = _free_loopback_port()
-    environment = {**os.environ, "MLFLOW_TRACKING_URI": served.tracking_uri}
-    log = (tmp_path / "server.log").open("wb")
+    environment = {
+        **os.environ,
+        "MLFLOW_TRACKING_URI": served.tracking_uri,
+        "MLFLOW_REGISTRY_URI": served.tracking_uri,
+        # The server starts `uvicorn` by name; find it beside this Python even
+        # when the virtual environment is not activated (make, CI).
+        "PATH": os.pathsep.join(
+            [str(Path(sys.executable).parent), os.environ.get("PATH", "")]
+        ),
+    }
+    log_path = tmp_path / "server.log"
+    log = log_path.open("wb")
     server = subprocess.Popen(
         [
             sys.executable,
@@ -73,16 +88,26 @@ def server_url(served: Served, tmp_path: Path) -> Iterator[str]:
     )
     try:
         base_url = f"http://127.0.0.1:{port}"
-        _wait_until_ready(base_url, server)
+        _wait_until_ready(base_url, server, log_path)
         yield base_url
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        _stop(server)
+        log.close()
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server's process group, whose id is the server's PID."""
+    for stop_signal in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(server.pid, stop_signal)
+        except ProcessLookupError:
+            break
         try:
             server.wait(timeout=30)
+            break
         except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=30)
-        log.close()
+            continue
+    server.wait(timeout=30)
 
 
 def test_the_model_server_answers_the_same_predictions_as_the_loader(
