@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.logging import RichHandler
 
+from housing_price.cli import report as report_cli
 from housing_price.cli.options import (
     ConfigOption,
     MaxEvalsOption,
@@ -213,6 +214,7 @@ def _train(settings: Any) -> tuple[Any, Any]:
     context = connect(settings.tracking)
     with TrainingProgress(console) as progress:
         summary = train_models(settings, data, context, observer=progress)
+    report_cli.report_training(settings, context, summary, data, console)
     return summary, context
 
 
@@ -224,6 +226,9 @@ def _register(settings: Any, context: Any, training_id: str | None) -> Any:
 
     best = find_best_candidate(context, training_id)
     return register_candidate(context, settings.registry, best)
+
+
+report_cli.register_commands(app)
 
 
 def main() -> None:

@@ -127,6 +127,24 @@ class RegistrySettings(_Section):
 
     model_name: str = Field(default="housing-price", min_length=1)
     staging_alias: str = "staging"
+    production_alias: str = "production"
+
+
+class ReportSettings(_Section):
+    """The evaluation report written after each training and on demand."""
+
+    directory: Path = Path("reports")
+    worst_predictions: int = Field(default=10, ge=1, le=100)
+    permutation_repeats: int = Field(default=5, ge=1, le=50)
+    tree_plot_depth: int = Field(default=3, ge=1, le=6)
+
+
+class ComparisonSettings(_Section):
+    """The leaderboard of runs and registered versions."""
+
+    page_size: int = Field(
+        default=500, ge=1, le=10_000, description="Results per tracking-server call."
+    )
 
 
 class Settings(_Section):
@@ -139,3 +157,5 @@ class Settings(_Section):
     training: TrainingSettings = TrainingSettings()
     tracking: TrackingSettings = TrackingSettings()
     registry: RegistrySettings = RegistrySettings()
+    report: ReportSettings = ReportSettings()
+    comparison: ComparisonSettings = ComparisonSettings()
