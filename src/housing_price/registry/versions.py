@@ -67,6 +67,7 @@ def version_leaderboard(
     Raises:
         RegistryError: The registry refuses the search.
     """
+    aliases = _aliases_by_version(context, name)
     filters = [f"name = '{_quoted(name)}'"]
     if family is not None:
         filters.append(f"tags.family = '{_quoted(family)}'")
@@ -85,18 +86,33 @@ def version_leaderboard(
                 f"{err.message}"
             ) from err
         for version in page:
-            yield _version_row(version)
+            yield _version_row(version, aliases.get(str(version.version), []))
         page_token = page.token
         if not page_token:
             return
 
 
-def _version_row(version: ModelVersion) -> dict[str, Any]:
+def _aliases_by_version(context: TrackingContext, name: str) -> dict[str, list[str]]:
+    # Version searches leave aliases out; the registered model lists them all.
+    try:
+        model = context.client.get_registered_model(name)
+    except MlflowException as err:
+        raise RegistryError(
+            f"registered model {name!r} does not exist on {context.tracking_uri}: "
+            f"{err.message}. Register a model first (`housing-price register`)."
+        ) from err
+    by_version: dict[str, list[str]] = {}
+    for alias, version in (model.aliases or {}).items():
+        by_version.setdefault(str(version), []).append(alias)
+    return by_version
+
+
+def _version_row(version: ModelVersion, aliases: list[str]) -> dict[str, Any]:
     tags = version.tags or {}
     return {
         "name": version.name,
         "version": int(version.version),
-        "aliases": ",".join(sorted(version.aliases or [])),
+        "aliases": ",".join(sorted(aliases)),
         "family": tags.get("family", ""),
         "run_id": version.run_id or "",
         **{metric: _number(tags.get(metric)) for metric in VERSION_METRICS},
