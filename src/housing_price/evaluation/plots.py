@@ -67,7 +67,8 @@ def _style() -> Iterator[None]:
 
 
 def _new_figure(**options: Any) -> Figure:
-    figure = Figure(**options)
+    # Constrained layout makes room for legends placed outside the axes.
+    figure = Figure(layout="constrained", **options)
     FigureCanvasAgg(figure)
     return figure
 
@@ -109,7 +110,7 @@ def plot_predicted_vs_actual(predictions: pd.DataFrame) -> Figure:
         axes.set_ylabel("Predicted median house value (dollars)")
         axes.set_title("Predicted vs actual, test split")
         _dollar_axes(axes, x=True, y=True)
-        axes.legend(loc="upper left", frameon=True)
+        _legend_below(figure)
     return figure
 
 
@@ -136,7 +137,7 @@ def plot_residuals_vs_predicted(predictions: pd.DataFrame) -> Figure:
         axes.set_ylabel(_RESIDUAL_LABEL)
         axes.set_title("Residuals vs predicted, test split")
         _dollar_axes(axes, x=True, y=True)
-        axes.legend(loc="best", frameon=True)
+        _legend_below(figure)
     return figure
 
 
@@ -160,7 +161,7 @@ def plot_residual_distribution(predictions: pd.DataFrame) -> Figure:
         axes.set_ylabel("Districts")
         axes.set_title("Distribution of residuals, test split")
         _dollar_axes(axes, x=True)
-        axes.legend(loc="upper right", frameon=True)
+        _legend_below(figure)
     return figure
 
 
@@ -170,7 +171,7 @@ def plot_error_by_group(table: pd.DataFrame, column: str, title: str) -> Figure:
         figure = _new_figure(figsize=(6.6, 4.8))
         axes = figure.add_subplot()
         labels = [
-            _plain(f"{name}\n({count:,} districts)")
+            _plain(f"{name}\nn={count:,}")
             for name, count in zip(table[column], table["districts"], strict=True)
         ]
         positions = np.arange(len(table))
@@ -178,10 +179,11 @@ def plot_error_by_group(table: pd.DataFrame, column: str, title: str) -> Figure:
         axes.bar(positions - width / 2, table["rmse"], width, label="RMSE")
         axes.bar(positions + width / 2, table["mae"], width, label="MAE")
         axes.set_xticks(positions, labels, fontsize=9)
+        axes.set_xlabel("n = districts in the test split", fontsize=9)
         axes.set_ylabel("Error (dollars)")
         axes.set_title(title)
         _dollar_axes(axes, y=True)
-        axes.legend(frameon=True)
+        _legend_below(figure)
     return figure
 
 
@@ -226,14 +228,12 @@ def plot_tree_top(pipeline: Any, feature_names: Sequence[str], depth: int) -> Fi
     """The first `depth` levels of a fitted tree, node values shown in dollars."""
     estimator = pipeline[-1]
     with _style():
-        figure = _new_figure(
-            figsize=(3.4 * 2 ** min(depth, 3) / 2 + 3, 2.2 * depth + 2)
-        )
+        figure = _new_figure(figsize=(14, 2.3 * depth + 2.5))
         axes = figure.add_subplot()
         annotations = plot_tree(
             estimator,
             max_depth=depth,
-            feature_names=list(feature_names),
+            feature_names=[_short_feature(name) for name in feature_names],
             filled=True,
             impurity=False,
             rounded=True,
@@ -250,9 +250,19 @@ def plot_tree_top(pipeline: Any, feature_names: Sequence[str], depth: int) -> Fi
     return figure
 
 
+def _short_feature(name: str) -> str:
+    # Eight boxes share the bottom row; long names would run into each other.
+    return name.replace("_per_", "/").replace("ocean_proximity_", "ocean=")
+
+
 def _node_text(text: str) -> str:
     lines = []
     for line in text.split("\n"):
+        if " <= " in line:
+            # Feature and threshold on two lines keep sibling boxes apart.
+            feature, threshold = line.split(" <= ")
+            lines += [feature, f"\N{LESS-THAN OR EQUAL TO} {threshold}"]
+            continue
         if line.startswith("value = "):
             number = float(line.removeprefix("value = ").strip("[]"))
             line = "mean " + _plain(f"${number:,.0f}")
@@ -283,7 +293,7 @@ def plot_tuning_history(history: pd.DataFrame) -> Figure:
         axes.set_title("Tuning: loss by trial")
         _dollar_axes(axes, y=True)
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.legend(frameon=True)
+        _legend_below(figure)
     return figure
 
 
@@ -294,7 +304,7 @@ def plot_loss_by_hyperparameter(history: pd.DataFrame) -> Figure:
     rows = math.ceil(len(names) / columns) if names else 1
     best = history.iloc[int(history["loss"].to_numpy().argmin())]
     with _style():
-        figure = _new_figure(figsize=(4.3 * columns, 3.6 * rows), layout="constrained")
+        figure = _new_figure(figsize=(4.3 * columns, 3.6 * rows))
         grid = figure.subplots(rows, columns, squeeze=False)
         for axes, name in zip(grid.flat, names, strict=False):
             values = history[name]
@@ -313,12 +323,10 @@ def plot_loss_by_hyperparameter(history: pd.DataFrame) -> Figure:
                 s=180,
                 color=_BEST,
                 zorder=3,
-                label="best",
             )
             axes.set_xlabel(name)
             axes.set_ylabel("Mean CV RMSE (dollars)")
             axes.yaxis.set_major_formatter(DOLLARS)
-            axes.legend(loc="upper right", fontsize=8)
         for axes in list(grid.flat)[len(names) :]:
             axes.set_visible(False)
         figure.suptitle("Tuning: loss against each hyperparameter", fontweight="bold")
@@ -345,12 +353,19 @@ def plot_model_comparison(table: pd.DataFrame, title: str) -> Figure:
         axes.set_xlabel("RMSE (dollars, lower is better)")
         axes.set_title(title)
         _dollar_axes(axes, x=True)
-        axes.legend(loc="lower right", frameon=True)
+        _legend_below(figure)
     return figure
+
+
+def _legend_below(figure: Figure) -> None:
+    # Below the plot, a legend never hides the points it explains.
+    figure.legend(loc="outside lower center", ncols=3, frameon=False)
 
 
 def _dollar_axes(axes: Axes, x: bool = False, y: bool = False) -> None:
     if x:
+        # Dollar labels are wide; fewer ticks keep them from running together.
+        axes.xaxis.set_major_locator(MaxNLocator(nbins=6))
         axes.xaxis.set_major_formatter(DOLLARS)
     if y:
         axes.yaxis.set_major_formatter(DOLLARS)

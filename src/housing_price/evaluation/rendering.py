@@ -105,10 +105,10 @@ dl.facts dt { font-weight: 600; color: #4a5868; }
 dl.facts dd { margin: 0; font-family: ui-monospace, monospace;
   overflow-wrap: anywhere; }
 .table-wrap { overflow-x: auto; margin: 12px 0; }
-table { border-collapse: collapse; font-size: 0.9rem; }
-th, td { padding: 4px 10px; border-bottom: 1px solid #e3e8ee; text-align: left;
+table { border-collapse: collapse; font-size: 0.86rem; }
+th, td { padding: 4px 8px; border-bottom: 1px solid #e3e8ee; text-align: left;
   white-space: nowrap; }
-th { background: #eef2f6; }
+th { background: #eef2f6; white-space: normal; vertical-align: bottom; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr));
   gap: 12px 20px; align-items: start; }

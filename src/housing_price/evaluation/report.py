@@ -234,7 +234,13 @@ def _worst_section(inputs: ReportInputs, predictions: pd.DataFrame) -> Section:
             "Test districts with the largest absolute error, and their features. "
             "median_income is in units of $10,000."
         ],
-        tables=[Table(["actual", "predicted", "residual", *feature_columns], rows)],
+        tables=[
+            Table(
+                ["actual", "predicted", "residual"]
+                + [column.replace("_", " ") for column in feature_columns],
+                rows,
+            )
+        ],
     )
 
 
@@ -286,7 +292,9 @@ def _tree_section(inputs: ReportInputs) -> Section:
             ),
             _plot(
                 "tree",
-                f"The first {depth} levels of the fitted tree.",
+                f"The first {depth} levels of the fitted tree; a split on "
+                "ocean=X \N{LESS-THAN OR EQUAL TO} 0.5 sends districts that are not X "
+                "to the left.",
                 plots.plot_tree_top(
                     inputs.pipeline,
                     analysis.transformed_feature_names(inputs.pipeline),
@@ -415,14 +423,17 @@ def _comparison_section(inputs: ReportInputs, predictions: pd.DataFrame) -> Sect
                 plots.plot_model_comparison(chart, title),
             )
         )
-    paragraphs = [
-        "This model beside the linear-regression baseline of the same training"
-        + (
-            " and the current production model."
-            if has_production
-            else "; no model has the production alias yet."
-        )
-    ]
+    subject = (
+        "This model is the linear-regression baseline"
+        if inputs.family == _LINEAR_FAMILY
+        else "This model beside the linear-regression baseline of the same training"
+    )
+    production = (
+        ", with the current production model."
+        if has_production
+        else "; no model has the production alias yet."
+    )
+    paragraphs = [subject + production]
     return Section(
         "comparison", "Comparison", paragraphs, tables=[table], plots=figures
     )

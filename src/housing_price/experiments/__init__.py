@@ -1,6 +1,14 @@
 """MLflow setup and tracking: the store, the experiment, runs and models."""
 
+from housing_price.experiments.leaderboard import run_leaderboard
 from housing_price.experiments.provenance import git_state, library_versions
+from housing_price.experiments.reporting import (
+    fetch_run,
+    fetch_trials,
+    find_training_run,
+    load_fitted_pipeline,
+    log_report,
+)
 from housing_price.experiments.runs import (
     CANDIDATE_ROLE,
     FAMILY_TAG,
@@ -13,6 +21,7 @@ from housing_price.experiments.runs import (
     log_trial_run,
     log_values,
 )
+from housing_price.experiments.search import iter_runs
 from housing_price.experiments.tracking import TrackingContext, connect, is_local_store
 
 __all__ = [
@@ -24,11 +33,18 @@ __all__ = [
     "TrackingContext",
     "connect",
     "family_run",
+    "fetch_run",
+    "fetch_trials",
+    "find_training_run",
     "git_state",
     "is_local_store",
+    "iter_runs",
     "library_versions",
+    "load_fitted_pipeline",
     "log_dataset_lineage",
     "log_fitted_model",
+    "log_report",
     "log_trial_run",
     "log_values",
+    "run_leaderboard",
 ]
