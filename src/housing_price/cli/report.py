@@ -399,12 +399,13 @@ def _leaderboard_table(rows: list[dict[str, Any]], title: str) -> Any:
     table = Table(title=f"{title} ({len(rows)}; dollars)")
     if not rows:
         return table
-    # One experiment or model name would repeat on every row; the run name and
-    # MAPE stay in CSV and JSON so the table fits a terminal.
+    # One experiment or model name would repeat on every row; the run name,
+    # MAPE and a version's run id stay in CSV and JSON so the table fits.
+    hidden = {"run_name", "test_mape"} | ({"run_id"} if "version" in rows[0] else set())
     columns = [
         column
         for column in rows[0]
-        if column not in ("run_name", "test_mape", "experiment", "name")
+        if column not in hidden | {"experiment", "name"}
         or (column in ("experiment", "name") and len({row[column] for row in rows}) > 1)
     ]
     for column in columns:
@@ -424,8 +425,10 @@ def _cell_text(column: str, value: Any) -> str:
         return "-"
     if column in ("run_id", "training_id"):
         return str(value)[:8]
-    if column in ("started", "created"):
+    if column == "started":
         return str(value)[:16].replace("T", " ")
+    if column == "created":
+        return str(value)[:10]
     if column.endswith(("rmse_mean", "rmse_std", "_rmse", "_mae")):
         return f"${value:,.0f}"
     if column.endswith("_mape"):

@@ -344,10 +344,11 @@ def plot_model_comparison(table: pd.DataFrame, title: str) -> Figure:
         axes = figure.add_subplot()
         positions = np.arange(len(table))
         height = 0.38
+        # The y axis is inverted below, so the CV bar (listed first) sits on top.
         axes.barh(
-            positions + height / 2, table["cv_rmse_mean"], height, label="CV RMSE"
+            positions - height / 2, table["cv_rmse_mean"], height, label="CV RMSE"
         )
-        axes.barh(positions - height / 2, table["test_rmse"], height, label="test RMSE")
+        axes.barh(positions + height / 2, table["test_rmse"], height, label="test RMSE")
         axes.set_yticks(positions, list(table["model"]))
         axes.invert_yaxis()
         axes.set_xlabel("RMSE (dollars, lower is better)")

@@ -218,13 +218,13 @@ def _table_markdown(table: Table) -> list[str]:
     def escape(text: str) -> str:
         return text.replace("|", "\\|")
 
+    numeric = [
+        any(row[index].numeric for row in table.rows)
+        for index in range(len(table.columns))
+    ]
     lines = [
         "| " + " | ".join(escape(column) for column in table.columns) + " |",
-        "|"
-        + "|".join("---:" if cell.numeric else "---" for cell in table.rows[0])
-        + "|"
-        if table.rows
-        else "|" + "|".join("---" for _ in table.columns) + "|",
+        "|" + "|".join("---:" if right else "---" for right in numeric) + "|",
     ]
     lines += [
         "| " + " | ".join(escape(cell.text) for cell in row) + " |"

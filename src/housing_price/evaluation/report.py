@@ -441,7 +441,7 @@ def _comparison_section(inputs: ReportInputs, predictions: pd.DataFrame) -> Sect
 
 def _metric_cell(cell: analysis.MetricCell | None, name: str) -> Cell:
     if cell is None:
-        return Cell("")
+        return Cell("", numeric=True)
     return Cell(_format_metric(name, cell.value), cell.value, cell.key, numeric=True)
 
 
