@@ -414,7 +414,7 @@ def _comparison_section(inputs: ReportInputs, predictions: pd.DataFrame) -> Sect
         ]
     )
     has_production = any(m.label.startswith("Production") for m in inputs.compared)
-    title = "This model, the baseline" + (" and production" if has_production else "")
+    title = "RMSE of the compared models"
     if len(chart) > 1:
         figures.append(
             _plot(
