@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,20 @@ def real_data_source() -> Path | None:
     """The real dataset given through HOUSING_PRICE_DATA_SOURCE, if any."""
     value = os.environ.get("HOUSING_PRICE_DATA_SOURCE")
     return Path(value).resolve() if value else None
+
+
+@contextmanager
+def mlflow_uri_environment(uri: str) -> Iterator[None]:
+    """Point MLflow at `uri` and put the URI variables back afterwards.
+
+    `mlflow.set_tracking_uri` and `set_registry_uri` also export
+    MLFLOW_TRACKING_URI and MLFLOW_REGISTRY_URI, so without this a module's
+    store would leak into later tests and the subprocesses they start.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_TRACKING_URI", uri)
+        patch.setenv("MLFLOW_REGISTRY_URI", uri)
+        yield
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -19,7 +19,7 @@ from mlflow import MlflowClient
 from typer.testing import CliRunner
 
 from housing_price.cli import app
-from tests.conftest import make_housing_frame
+from tests.conftest import make_housing_frame, mlflow_uri_environment
 
 runner = CliRunner()
 SECTIONS = (
@@ -60,9 +60,8 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
             }
         )
     )
-    with pytest.MonkeyPatch.context() as patch:
-        for variable in ("MLFLOW_TRACKING_URI", "HOUSING_PRICE_EXPERIMENT"):
-            patch.delenv(variable, raising=False)
+    with mlflow_uri_environment(uri), pytest.MonkeyPatch.context() as patch:
+        patch.delenv("HOUSING_PRICE_EXPERIMENT", raising=False)
         patch.setenv("HOUSING_PRICE_DATA_SOURCE", str(source))
         result = runner.invoke(app, ["run", "--config", str(config)])
         assert result.exit_code == 0, result.output

@@ -12,6 +12,7 @@ from housing_price.errors import TrackingError
 from housing_price.experiments.leaderboard import run_leaderboard
 from housing_price.experiments.runs import log_values
 from housing_price.experiments.tracking import TrackingContext, connect
+from tests.conftest import mlflow_uri_environment
 
 # Deliberately unsorted, so store order cannot pass for ranking by accident.
 TREE_RMSES = (61_000.0, 52_000.0, 70_500.0, 49_000.0, 58_250.0, 66_000.0, 55_500.0)
@@ -41,19 +42,18 @@ def _add_run(
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrackingContext]:
     directory: Path = tmp_path_factory.mktemp("leaderboard")
-    context = connect(
-        TrackingSettings(
-            uri=f"sqlite:///{directory}/mlflow.db",
-            artifact_location=directory / "mlartifacts",
+    uri = f"sqlite:///{directory}/mlflow.db"
+    with mlflow_uri_environment(uri):
+        context = connect(
+            TrackingSettings(uri=uri, artifact_location=directory / "mlartifacts")
         )
-    )
-    for rmse in TREE_RMSES:
-        _add_run(context, "decision_tree", rmse)
-    for rmse in LINEAR_RMSES:
-        _add_run(context, "linear_regression", rmse)
-    _add_run(context, "decision_tree", 1_000.0, status="FAILED")
-    _add_run(context, "decision_tree", 2_000.0, role="trial")
-    yield context
+        for rmse in TREE_RMSES:
+            _add_run(context, "decision_tree", rmse)
+        for rmse in LINEAR_RMSES:
+            _add_run(context, "linear_regression", rmse)
+        _add_run(context, "decision_tree", 1_000.0, status="FAILED")
+        _add_run(context, "decision_tree", 2_000.0, role="trial")
+        yield context
 
 
 def test_runs_beyond_one_page_all_come_back_best_first(store: TrackingContext) -> None:

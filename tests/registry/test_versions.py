@@ -15,6 +15,7 @@ from housing_price.registry.versions import (
     find_version,
     version_leaderboard,
 )
+from tests.conftest import mlflow_uri_environment
 
 MODEL = "housing-price"
 FAMILIES = ("decision_tree", "linear_regression", "decision_tree", "decision_tree")
@@ -23,22 +24,21 @@ FAMILIES = ("decision_tree", "linear_regression", "decision_tree", "decision_tre
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrackingContext]:
     directory: Path = tmp_path_factory.mktemp("versions")
-    context = connect(
-        TrackingSettings(
-            uri=f"sqlite:///{directory}/mlflow.db",
-            artifact_location=directory / "mlartifacts",
+    uri = f"sqlite:///{directory}/mlflow.db"
+    with mlflow_uri_environment(uri):
+        context = connect(
+            TrackingSettings(uri=uri, artifact_location=directory / "mlartifacts")
         )
-    )
-    context.client.create_registered_model(MODEL)
-    for number, family in enumerate(FAMILIES, start=1):
-        context.client.create_model_version(
-            MODEL,
-            source=(directory / f"model-{number}").as_uri(),
-            tags={"family": family, "cv_rmse_mean": str(50_000 + number)},
-        )
-    context.client.set_registered_model_alias(MODEL, "staging", "4")
-    context.client.set_registered_model_alias(MODEL, "production", "2")
-    yield context
+        context.client.create_registered_model(MODEL)
+        for number, family in enumerate(FAMILIES, start=1):
+            context.client.create_model_version(
+                MODEL,
+                source=(directory / f"model-{number}").as_uri(),
+                tags={"family": family, "cv_rmse_mean": str(50_000 + number)},
+            )
+        context.client.set_registered_model_alias(MODEL, "staging", "4")
+        context.client.set_registered_model_alias(MODEL, "production", "2")
+        yield context
 
 
 def test_versions_beyond_one_page_all_come_back_newest_first(
