@@ -76,7 +76,9 @@ def _new_figure(**options: Any) -> Figure:
 def figure_png(figure: Figure) -> bytes:
     """Render a figure as PNG bytes."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=_DPI, bbox_inches="tight")
+    # Constrained layout already fits the figure; a tight bounding box would
+    # draw every figure a second time.
+    figure.savefig(buffer, format="png", dpi=_DPI)
     return buffer.getvalue()
 
 
