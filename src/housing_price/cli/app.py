@@ -230,3 +230,7 @@ def main() -> None:
     """Entry point of the `housing-price` console script."""
     app(prog_name="housing-price")
     sys.exit(0)
+
+
+# Command modules register themselves on `app`; importing them is enough.
+from housing_price.cli import reproducibility  # noqa: E402, F401

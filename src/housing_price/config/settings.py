@@ -129,6 +129,19 @@ class RegistrySettings(_Section):
     staging_alias: str = "staging"
 
 
+class PipelineSettings(_Section):
+    """Files through which the pipeline's stages hand results to each other."""
+
+    manifest_file: Path = Field(
+        default=Path("manifest.json"),
+        description="Where `train` also writes the manifest of the latest training.",
+    )
+    metrics_file: Path = Field(
+        default=Path("metrics.json"),
+        description="Where `evaluate` writes the test metrics of every candidate.",
+    )
+
+
 class Settings(_Section):
     """The whole configuration of a housing-price command."""
 
@@ -139,3 +152,25 @@ class Settings(_Section):
     training: TrainingSettings = TrainingSettings()
     tracking: TrackingSettings = TrackingSettings()
     registry: RegistrySettings = RegistrySettings()
+    pipeline: PipelineSettings = PipelineSettings()
+
+    @model_validator(mode="after")
+    def _sections_agree(self) -> Settings:
+        # Each family is one run per training and its own search space; a
+        # repeated family or a space for an untrained family is a slip that
+        # would otherwise go unnoticed until someone reads the runs.
+        families = self.training.families
+        repeated = sorted({name for name in families if families.count(name) > 1})
+        if repeated:
+            raise ValueError(
+                f"training.families names {repeated} more than once; "
+                "list each model family once"
+            )
+        untrained = sorted(set(self.tuning.search_spaces) - set(families))
+        if untrained:
+            raise ValueError(
+                f"tuning.search_spaces has ranges for {untrained}, which "
+                f"training.families {list(families)} does not train; add the family "
+                "to training.families or remove its search space"
+            )
+        return self

@@ -15,6 +15,7 @@ from mlflow.exceptions import MlflowException
 
 from housing_price.config.settings import RegistrySettings
 from housing_price.errors import RegistryError
+from housing_price.experiments.manifest import record_registration
 from housing_price.experiments.runs import (
     CANDIDATE_ROLE,
     FAMILY_TAG,
@@ -137,6 +138,9 @@ def register_candidate(
         )
         context.client.set_registered_model_alias(
             settings.model_name, settings.staging_alias, version.version
+        )
+        record_registration(
+            context, run.info.run_id, settings.model_name, str(version.version)
         )
     except MlflowException as err:
         raise RegistryError(
