@@ -71,3 +71,38 @@ def real_data_source() -> Path | None:
     """The real dataset given through HOUSING_PRICE_DATA_SOURCE, if any."""
     value = os.environ.get("HOUSING_PRICE_DATA_SOURCE")
     return Path(value).resolve() if value else None
+
+
+QUICK_PARAMS_YAML = """\
+data: {csv_sha256: null}
+cv: {folds: 3}
+tuning: {max_evals: 3}
+training: {n_jobs: 1}
+"""
+
+
+@pytest.fixture
+def quick_project(workdir: Path, synthetic_csv: Path) -> Path:
+    """A working folder whose params.yaml asks for a small, fast training.
+
+    The store's URI is absolute: MLflow caches stores by URI, so a relative
+    `sqlite:///mlflow.db` would reach an earlier test's folder.
+    """
+    (workdir / "params.yaml").write_text(
+        QUICK_PARAMS_YAML + f"tracking: {{uri: 'sqlite:///{workdir}/mlflow.db'}}\n"
+    )
+    return workdir
+
+
+@pytest.fixture
+def trained_project(quick_project: Path, synthetic_csv: Path) -> Path:
+    """`data prepare` and `train` have run on synthetic data in the folder."""
+    from typer.testing import CliRunner
+
+    from housing_price.cli import app
+
+    runner = CliRunner()
+    for command in (["data", "prepare", "--source", str(synthetic_csv)], ["train"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0, result.output
+    return quick_project

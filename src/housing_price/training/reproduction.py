@@ -27,6 +27,7 @@ from housing_price.training.trainer import (
 logger = logging.getLogger(__name__)
 
 REPRODUCTION_EXPERIMENT_SUFFIX = "-reproductions"
+_URL_SCHEMES = ("http://", "https://")
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,13 @@ def _settings_from_manifest(
             "`housing-price train`"
         ) from err
     reproduction_experiment = tracking.experiment_name + REPRODUCTION_EXPERIMENT_SUFFIX
+    # `train` takes no source, so the file the split came from is the origin
+    # that `prepare` recorded; a URL origin means the checked download.
+    origin = manifest["data"].get("source_origin")
+    recorded_file = None if str(origin).startswith(_URL_SCHEMES) else origin
     config["data"] = {
         **config["data"],
-        "source": data_source or config["data"]["source"],
+        "source": data_source or config["data"]["source"] or recorded_file,
         "raw_dir": str(scratch / "raw"),
         "processed_dir": str(scratch / "processed"),
     }
