@@ -69,3 +69,8 @@ def test_reproduce_of_a_run_without_manifest_is_a_user_error(
     result = runner.invoke(app, ["reproduce", "0123456789abcdef0123456789abcdef"])
     assert result.exit_code == 1
     assert "has no manifest.json" in result.output
+
+
+def test_help_lists_evaluate_and_reproduce() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert "evaluate" in result.output and "reproduce" in result.output
