@@ -47,4 +47,5 @@ lint: setup
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(TOOLS) $(VENV) data mlflow.db mlartifacts mlruns reports
+	rm -rf $(TOOLS) $(VENV) data/processed data/raw/housing.tgz data/raw/housing.csv \
+		manifest.json mlflow.db mlartifacts mlruns reports

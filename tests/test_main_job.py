@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import mlflow
 import pytest
@@ -24,7 +25,11 @@ HOUSING_CSV_SHA256 = "8a3727f4cf54ac1a327f69b1d5b4db54c5834ea81c6e4efc0d16330002
 
 def _run_main_job(directory: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     directory.mkdir(parents=True, exist_ok=True)
-    environment = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
+    }
     completed = subprocess.run(
         [
             sys.executable,
@@ -189,3 +194,26 @@ def test_same_seed_gives_identical_metrics_and_params(
     for family in first:
         assert first[family].data.params == again[family].data.params
         assert first[family].data.metrics == again[family].data.metrics
+
+
+def test_main_job_reports_open_in_chromium_with_the_run_metrics(
+    main_job: tuple[Path, str], browser: Any
+) -> None:
+    directory, output = main_job
+    for family, run in _candidate_runs(directory).items():
+        page = directory / "reports" / f"{family}-{run.info.run_id}" / "report.html"
+        assert str(page.relative_to(directory)) in output.replace("\n", "")
+        logged = _client(directory).list_artifacts(run.info.run_id, "report")
+        assert "report/report.html" in {item.path for item in logged}
+
+        browser.get(page.as_uri())
+        images = browser.execute_script(
+            "return [...document.images].map(i => i.complete && i.naturalWidth > 0)"
+        )
+        assert images and all(images)
+        shown = browser.execute_script(
+            "return [...document.querySelectorAll('[data-metric]')]"
+            ".map(c => [c.dataset.metric, Number(c.dataset.value)])"
+        )
+        assert len(shown) >= 20
+        assert all(run.data.metrics[name] == value for name, value in shown)

@@ -24,7 +24,7 @@ def test_starting_the_cli_imports_no_heavy_library() -> None:
 def test_help_lists_the_commands() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("data", "train", "register", "run"):
+    for command in ("data", "train", "register", "run", "report", "compare"):
         assert command in result.output
 
 

@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.logging import RichHandler
 
+from housing_price.cli import report as report_cli
 from housing_price.cli.options import (
     ConfigOption,
     MaxEvalsOption,
@@ -85,6 +86,8 @@ def _configure(
     # MLflow's per-model reminder about it would repeat on every training.
     logging.getLogger("mlflow.sklearn").setLevel(logging.ERROR)
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    # Against a server MLflow prints a "View run" link for every trial run.
+    os.environ.setdefault("MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT", "true")
     signal.signal(signal.SIGTERM, _raise_terminated)
 
 
@@ -189,11 +192,13 @@ def run_command(
     )
     _prepare(settings)
     summary, context = _train(settings)
-    registered = _register(settings, context, summary.training_id)
 
     from housing_price.cli.render import registration_line, training_table, ui_hint
 
+    # The table first: a candidate refused by the registration gates still
+    # shows how every model scored.
     console.print(training_table(summary))
+    registered = _register(settings, context, summary.training_id)
     console.print(registration_line(registered))
     console.print(ui_hint(context.tracking_uri))
 
@@ -220,6 +225,7 @@ def _train(settings: Any) -> tuple[Any, Any]:
     # Logs go to stderr; the bars share that console so lines never tear them.
     with TrainingProgress(error_console) as progress:
         summary = train_models(settings, data, context, observer=progress)
+    report_cli.report_training(settings, context, summary, data, console)
     return summary, context
 
 
@@ -233,7 +239,27 @@ def _register(settings: Any, context: Any, training_id: str | None) -> Any:
     return register_candidate(context, settings.registry, best)
 
 
+def _add_command_groups() -> None:
+    # Imported here: these modules import `app` and the helpers above.
+    from housing_price.cli.runs import runs_app
+    from housing_price.cli.server import server_app
+
+    app.add_typer(server_app, name="server")
+    app.add_typer(runs_app, name="runs")
+
+
+_add_command_groups()
+report_cli.register_commands(app)
+
+
 def main() -> None:
     """Entry point of the `housing-price` console script."""
     app(prog_name="housing-price")
     sys.exit(0)
+
+
+# Registry commands attach themselves to `app`; imported last, after `app` exists.
+from housing_price.cli import registry as _registry_commands  # noqa: E402, F401
+
+# Command modules register themselves on `app`; importing them is enough.
+from housing_price.cli import reproducibility  # noqa: E402, F401

@@ -2,6 +2,10 @@
 
 Precedence, lowest first: the defaults in `settings.py`, the YAML file, the
 environment variables below, then `--set section.key=value` overrides.
+
+Without an explicit file, `params.yaml` in the working directory is the YAML
+file: the DVC pipeline's parameters. It holds overrides only, so the commands
+and the pipeline read one set of values with one set of defaults.
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ from pydantic import ValidationError
 from housing_price.config.settings import Settings
 from housing_price.errors import ConfigError
 
+PARAMS_FILE = Path("params.yaml")
 ENVIRONMENT_OVERRIDES = {
     "HOUSING_PRICE_DATA_SOURCE": "data.source",
     "MLFLOW_TRACKING_URI": "tracking.uri",
     "HOUSING_PRICE_EXPERIMENT": "tracking.experiment_name",
+    "HOUSING_PRICE_BACKEND_URI": "server.backend_uri",
 }
 
 
@@ -34,7 +40,8 @@ def load_settings(
     """Resolve the configuration of one command.
 
     Args:
-        config_file: Optional YAML file whose keys mirror `Settings`.
+        config_file: Optional YAML file whose keys mirror `Settings`; when it
+            is None, `params.yaml` in the working directory is read if it exists.
         overrides: `dotted.key=value` strings; values are parsed as YAML, so
             `tuning.max_evals=10` gives an int and `data.source=null` gives None.
         environ: Environment to read; defaults to `os.environ`.
@@ -47,6 +54,8 @@ def load_settings(
             form `key=value`, or a value fails validation.
     """
     values: dict[str, Any] = {}
+    if config_file is None and PARAMS_FILE.is_file():
+        config_file = PARAMS_FILE
     if config_file is not None:
         values = _read_yaml(config_file)
 

@@ -115,18 +115,148 @@ class TrainingSettings(_Section):
 
 
 class TrackingSettings(_Section):
-    """Where MLflow records runs and stores artifacts."""
+    """Where MLflow records runs and stores artifacts.
+
+    `uri` is both the tracking and the registry URI, so a model registered
+    through a server is loaded through the same server.
+    """
 
     uri: str = "sqlite:///mlflow.db"
     artifact_location: Path = Path("mlartifacts")
     experiment_name: str = Field(default="housing-price", min_length=1)
+    probe_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long the check before training waits for a server.",
+    )
+
+
+class ServerAuthSettings(_Section):
+    """MLflow's basic-auth app; the admin password comes from the environment."""
+
+    enabled: bool = False
+    admin_username: str = Field(default="admin", min_length=1)
+    default_permission: Literal["READ", "EDIT", "MANAGE", "NO_PERMISSIONS"] = "READ"
+    database_uri: str | None = Field(
+        default=None,
+        description="Where users live; by default auth.db in server.state_dir.",
+    )
+
+
+class ServerSettings(_Section):
+    """The MLflow tracking server that `housing-price server start` runs.
+
+    Artifacts are always served through the server, so clients log and load
+    models over HTTP and need no storage credentials.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=5000, ge=1, le=65535)
+    backend_uri: str = Field(
+        default="sqlite:///mlflow.db",
+        description="SQLite file or PostgreSQL URL of runs and registered models.",
+    )
+    artifacts_destination: str = Field(
+        default="mlartifacts",
+        description="Directory or object-store URI (s3://, gs://) of artifacts.",
+    )
+    workers: int = Field(default=4, ge=1, le=64)
+    state_dir: Path = Field(
+        default=Path(".mlflow-server"),
+        description="Holds the PID file, the log file and the auth config.",
+    )
+    allowed_hosts: tuple[str, ...] = Field(
+        default=(),
+        description="Host headers the server accepts; empty keeps MLflow's "
+        "default (localhost and private addresses).",
+    )
+    cors_allowed_origins: tuple[str, ...] = Field(
+        default=(),
+        description="Browser origins allowed to call the API; empty keeps "
+        "MLflow's default (localhost origins).",
+    )
+    startup_timeout_seconds: float = Field(default=120.0, gt=0)
+    job_execution: bool = Field(
+        default=False,
+        description="MLflow's background job runner (GenAI evaluation and trace "
+        "jobs); off, it saves about eight processes this project never uses.",
+    )
+    auth: ServerAuthSettings = ServerAuthSettings()
+
+
+class RegistrationGates(_Section):
+    """What a candidate must show before it becomes a model version.
+
+    RMSE values are in dollars on the test split of the candidate's training.
+    """
+
+    max_test_rmse: float = Field(
+        default=70_000.0, gt=0, description="Highest test RMSE allowed, in dollars."
+    )
+    baseline_family: str = Field(default="linear_regression", min_length=1)
+    min_baseline_improvement: float = Field(
+        default=0.05,
+        ge=0.0,
+        lt=1.0,
+        description="Fraction by which the test RMSE must undercut the baseline "
+        "of the same training (0.05 = at least 5 % lower).",
+    )
+    sample_rows: int = Field(
+        default=5, ge=1, le=1000, description="Rows the logged model must predict."
+    )
+
+
+class PromotionSettings(_Section):
+    """Champion/challenger rules, as fractions of the production model's RMSE.
+
+    Both models are re-scored on the current test split. A challenger worse than
+    production by more than `tolerance` is refused everywhere; to replace
+    production it must also be better by at least `min_improvement`.
+    """
+
+    tolerance: float = Field(default=0.01, ge=0.0, lt=1.0)
+    min_improvement: float = Field(default=0.005, ge=0.0, lt=1.0)
 
 
 class RegistrySettings(_Section):
-    """The registered model that receives the best candidate."""
+    """The registered model, its aliases and the rules that move them."""
 
     model_name: str = Field(default="housing-price", min_length=1)
-    staging_alias: str = "staging"
+    staging_alias: str = Field(default="staging", min_length=1)
+    production_alias: str = Field(default="production", min_length=1)
+    previous_production_alias: str = Field(default="previous-production", min_length=1)
+    gates: RegistrationGates = RegistrationGates()
+    promotion: PromotionSettings = PromotionSettings()
+
+
+class PipelineSettings(_Section):
+    """Files through which the pipeline's stages hand results to each other."""
+
+    manifest_file: Path = Field(
+        default=Path("manifest.json"),
+        description="Where `train` also writes the manifest of the latest training.",
+    )
+    metrics_file: Path = Field(
+        default=Path("metrics.json"),
+        description="Where `evaluate` writes the test metrics of every candidate.",
+    )
+
+
+class ReportSettings(_Section):
+    """The evaluation report written after each training and on demand."""
+
+    directory: Path = Path("reports")
+    worst_predictions: int = Field(default=10, ge=1, le=100)
+    permutation_repeats: int = Field(default=5, ge=1, le=50)
+    tree_plot_depth: int = Field(default=3, ge=1, le=6)
+
+
+class ComparisonSettings(_Section):
+    """The leaderboard of runs and registered versions."""
+
+    page_size: int = Field(
+        default=500, ge=1, le=10_000, description="Results per tracking-server call."
+    )
 
 
 class Settings(_Section):
@@ -139,3 +269,28 @@ class Settings(_Section):
     training: TrainingSettings = TrainingSettings()
     tracking: TrackingSettings = TrackingSettings()
     registry: RegistrySettings = RegistrySettings()
+    server: ServerSettings = ServerSettings()
+    pipeline: PipelineSettings = PipelineSettings()
+    report: ReportSettings = ReportSettings()
+    comparison: ComparisonSettings = ComparisonSettings()
+
+    @model_validator(mode="after")
+    def _sections_agree(self) -> Settings:
+        # Each family is one run per training and its own search space; a
+        # repeated family or a space for an untrained family is a slip that
+        # would otherwise go unnoticed until someone reads the runs.
+        families = self.training.families
+        repeated = sorted({name for name in families if families.count(name) > 1})
+        if repeated:
+            raise ValueError(
+                f"training.families names {repeated} more than once; "
+                "list each model family once"
+            )
+        untrained = sorted(set(self.tuning.search_spaces) - set(families))
+        if untrained:
+            raise ValueError(
+                f"tuning.search_spaces has ranges for {untrained}, which "
+                f"training.families {list(families)} does not train; add the family "
+                "to training.families or remove its search space"
+            )
+        return self

@@ -1,4 +1,9 @@
-"""Metrics and model evaluation."""
+"""Metrics and model evaluation: report numbers, plots and their rendering.
+
+The plotting and report modules import matplotlib and seaborn, so they are
+imported by name (`housing_price.evaluation.report`) rather than re-exported
+here, which keeps training, which needs only the metrics, quick to start.
+"""
 
 from housing_price.evaluation.metrics import (
     CV_METRICS,

@@ -25,6 +25,7 @@ from mlflow.utils.mlflow_tags import MLFLOW_PARENT_RUN_ID, MLFLOW_RUN_NAME
 from housing_price.errors import TrackingError
 from housing_price.experiments.provenance import model_pip_requirements
 from housing_price.experiments.tracking import TrackingContext
+from housing_price.utils.signals import stop_signals_held
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +79,9 @@ def log_trial_run(
             metrics=metrics,
             tags={f"{TAG_PREFIX}trial": str(trial_number)},
         )
-    except BaseException:
-        context.client.set_terminated(run.info.run_id, "FAILED")
+    except BaseException as err:
+        with stop_signals_held():
+            context.client.set_terminated(run.info.run_id, ending_status(err))
         raise
     context.client.set_terminated(run.info.run_id, "FINISHED")
     return str(run.info.run_id)
@@ -103,14 +105,17 @@ def family_run(
     status = "FINISHED"
     try:
         yield str(run.info.run_id)
-    except KeyboardInterrupt:
-        status = "KILLED"
-        raise
-    except BaseException:
-        status = "FAILED"
+    except BaseException as err:
+        status = ending_status(err)
         raise
     finally:
-        mlflow.end_run(status=status)
+        with stop_signals_held():
+            mlflow.end_run(status=status)
+
+
+def ending_status(err: BaseException) -> str:
+    """KILLED for an interrupt (Ctrl-C, or SIGTERM raised as one), else FAILED."""
+    return "KILLED" if isinstance(err, KeyboardInterrupt) else "FAILED"
 
 
 def log_fitted_model(

@@ -1,7 +1,9 @@
 """Register the best candidate of a training as a model version and alias it.
 
-Versions get their metrics and provenance as tags, so the registry alone tells
-where a model came from; aliases (not the deprecated stages) mark its status.
+A candidate must pass the registration gates first; a rejected one gets the
+reason as a run tag and no version. Versions get their metrics, provenance and
+feature schema as tags, so the registry alone tells where a model came from;
+aliases (not the deprecated stages) mark its status.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from mlflow.exceptions import MlflowException
 
 from housing_price.config.settings import RegistrySettings
 from housing_price.errors import RegistryError
+from housing_price.experiments.manifest import record_registration
 from housing_price.experiments.runs import (
     CANDIDATE_ROLE,
     FAMILY_TAG,
@@ -24,6 +27,8 @@ from housing_price.experiments.runs import (
     TRAINING_ID_TAG,
 )
 from housing_price.experiments.tracking import TrackingContext
+from housing_price.registry.aliases import move_alias
+from housing_price.registry.gates import GateReport, check_registration_gates
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +43,9 @@ _VERSION_METRICS = (
     "test_mape",
 )
 _PROVENANCE_TAGS = ("data_sha256", "git_commit", "git_dirty", "seed", "config_hash")
+FEATURE_SCHEMA_FILE = "extra_files/feature_requirements.json"
+REGISTRATION_TAG = f"{TAG_PREFIX}registration"
+REJECTION_REASON_TAG = f"{TAG_PREFIX}registration_rejected"
 
 
 @dataclass(frozen=True)
@@ -99,10 +107,11 @@ def find_best_candidate(
 def register_candidate(
     context: TrackingContext, settings: RegistrySettings, run: Run
 ) -> RegisteredCandidate:
-    """Create a model version from a candidate run and point the staging alias at it.
+    """Gate a candidate run, create a model version and point staging at it.
 
     Raises:
-        RegistryError: The run has no logged model or the registry refuses.
+        RegistryError: A gate failed (the reason is also tagged on the run),
+            the run has no logged model, or the registry refuses.
     """
     tags = run.data.tags
     model_uri = tags.get(MODEL_URI_TAG)
@@ -111,21 +120,16 @@ def register_candidate(
             f"run {run.info.run_id} has no logged model ({MODEL_URI_TAG} tag); "
             "only runs made by `housing-price train` can be registered"
         )
+    report = check_registration_gates(context, settings.gates, run)
+    _tag_gate_outcome(context, run, report)
+    if not report.passed:
+        raise RegistryError(
+            f"run {run.info.run_id} ({tags.get(FAMILY_TAG, 'unknown')}) was not "
+            f"registered: {report.reason}. Train a better model or change "
+            "registry.gates in the config."
+        )
 
-    version_tags = {
-        "family": tags.get(FAMILY_TAG, "unknown"),
-        "run_id": run.info.run_id,
-        **{
-            name: f"{run.data.metrics[name]:.6g}"
-            for name in _VERSION_METRICS
-            if name in run.data.metrics
-        },
-        **{
-            name: tags[f"{TAG_PREFIX}{name}"]
-            for name in _PROVENANCE_TAGS
-            if f"{TAG_PREFIX}{name}" in tags
-        },
-    }
+    version_tags = _version_tags(run, model_uri)
     try:
         version = mlflow.register_model(
             model_uri, settings.model_name, tags=version_tags
@@ -135,14 +139,23 @@ def register_candidate(
             version.version,
             description=_describe(run, version_tags),
         )
-        context.client.set_registered_model_alias(
-            settings.model_name, settings.staging_alias, version.version
+        record_registration(
+            context, run.info.run_id, settings.model_name, str(version.version)
         )
     except MlflowException as err:
         raise RegistryError(
             f"could not register {model_uri} as {settings.model_name!r} on "
             f"{context.tracking_uri}: {err.message}"
         ) from err
+    move_alias(
+        context.client,
+        settings.model_name,
+        settings.staging_alias,
+        str(version.version),
+        action="register",
+        reason=report.reason,
+        metrics=_test_metrics(run),
+    )
 
     logger.info(
         "Registered %s version %s (%s) and set alias %s",
@@ -161,6 +174,41 @@ def register_candidate(
     )
 
 
+def _tag_gate_outcome(context: TrackingContext, run: Run, report: GateReport) -> None:
+    tags = {REGISTRATION_TAG: "passed" if report.passed else "rejected"}
+    if not report.passed:
+        tags[REJECTION_REASON_TAG] = report.reason
+    for key, value in tags.items():
+        context.client.set_tag(run.info.run_id, key, value)
+
+
+def _version_tags(run: Run, model_uri: str) -> dict[str, str]:
+    tags = run.data.tags
+    return {
+        "family": tags.get(FAMILY_TAG, "unknown"),
+        "run_id": run.info.run_id,
+        "feature_schema": f"{model_uri}/{FEATURE_SCHEMA_FILE}",
+        **{
+            name: f"{run.data.metrics[name]:.6g}"
+            for name in _VERSION_METRICS
+            if name in run.data.metrics
+        },
+        **{
+            name: tags[f"{TAG_PREFIX}{name}"]
+            for name in _PROVENANCE_TAGS
+            if f"{TAG_PREFIX}{name}" in tags
+        },
+    }
+
+
+def _test_metrics(run: Run) -> dict[str, float]:
+    return {
+        name: float(value)
+        for name, value in run.data.metrics.items()
+        if name.startswith("test_")
+    }
+
+
 def _describe(run: Run, version_tags: dict[str, str]) -> str:
     params = {k: v for k, v in run.data.params.items() if k != "search_space"}
     metric_rows = "\n".join(
@@ -175,5 +223,7 @@ def _describe(run: Run, version_tags: dict[str, str]) -> str:
         f"seed {version_tags.get('seed', '?')}, commit "
         f"`{version_tags.get('git_commit', '?')}`.\n\n"
         f"| metric (dollars; r2 and mape as fractions) | value |\n|---|---|\n"
-        f"{metric_rows}\n\n| parameter | value |\n|---|---|\n{param_rows}\n"
+        f"{metric_rows}\n\n| parameter | value |\n|---|---|\n{param_rows}\n\n"
+        f"Raw features and their types, ranges and categories: "
+        f"`{version_tags['feature_schema']}`.\n"
     )

@@ -19,7 +19,9 @@ from housing_price.config.settings import Settings
 from housing_price.data.processed import TEST_FILE, TRAIN_FILE, ProcessedData
 from housing_price.data.schema import FEATURES, TARGET, feature_requirements
 from housing_price.evaluation.metrics import regression_metrics
+from housing_price.experiments.manifest import publish_manifest
 from housing_price.experiments.provenance import git_state, library_versions
+from housing_price.experiments.recovery import runs_ended_on_failure
 from housing_price.experiments.runs import (
     CANDIDATE_ROLE,
     FAMILY_TAG,
@@ -35,6 +37,7 @@ from housing_price.experiments.runs import (
 )
 from housing_price.experiments.tracking import TrackingContext
 from housing_price.models.family import ModelFamily, get_family
+from housing_price.training.consistency import check_split_matches_settings
 from housing_price.training.folds import FoldMatrices, FoldScores, make_folds
 from housing_price.training.tuning import Trial, tune
 
@@ -90,18 +93,15 @@ def train_models(
 ) -> TrainingSummary:
     """Train, evaluate and log every family in `settings.training.families`.
 
+    Each candidate run gets the training's `manifest.json` (see
+    `housing_price.experiments.manifest`).
+
     Raises:
         ValueError: A configured family does not exist.
+        ConfigError: The processed split was made with other settings.
     """
     families = [get_family(name) for name in settings.training.families]
-    if data.metadata.get("seed") != settings.seed:
-        logger.warning(
-            "data/processed was split with seed %s but training uses seed %s; "
-            "run `housing-price data prepare --seed %s` for a consistent run",
-            data.metadata.get("seed"),
-            settings.seed,
-            settings.seed,
-        )
+    check_split_matches_settings(settings, data)
     training_id = uuid.uuid4().hex[:12]
     fold_indices = make_folds(
         len(data.train), settings.cv.folds, settings.cv.shuffle, settings.seed
@@ -113,12 +113,16 @@ def train_models(
         settings.cv.folds,
         training_id,
     )
-    candidates = tuple(
-        _train_family(
-            family, settings, data, context, fold_indices, shared_tags, observer
+    # Also closes a run whose creation an interrupt cut short, so a stopped
+    # or failed training never leaves runs RUNNING.
+    with runs_ended_on_failure(context, training_id):
+        candidates = tuple(
+            _train_family(
+                family, settings, data, context, fold_indices, shared_tags, observer
+            )
+            for family in families
         )
-        for family in families
-    )
+    publish_manifest(settings, data, context, training_id, candidates)
     return TrainingSummary(training_id=training_id, candidates=candidates)
 
 
