@@ -134,6 +134,7 @@ data: {csv_sha256: null}
 cv: {folds: 3}
 tuning: {max_evals: 3}
 training: {n_jobs: 1}
+registry: {gates: {min_baseline_improvement: 0.0}}
 """
 
 

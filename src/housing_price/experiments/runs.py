@@ -19,6 +19,7 @@ from typing import Any
 import mlflow
 import pandas as pd
 from mlflow.entities import Metric, Param, RunTag
+from mlflow.exceptions import MlflowException
 from mlflow.models import infer_signature
 from mlflow.utils.mlflow_tags import MLFLOW_PARENT_RUN_ID, MLFLOW_RUN_NAME
 
@@ -30,6 +31,7 @@ from housing_price.utils.signals import stop_signals_held
 logger = logging.getLogger(__name__)
 
 MODEL_ARTIFACT_NAME = "model"
+_LINEAGE_ATTEMPTS = 3
 TAG_PREFIX = "housing_price."
 ROLE_TAG = f"{TAG_PREFIX}role"
 FAMILY_TAG = f"{TAG_PREFIX}family"
@@ -186,7 +188,23 @@ def log_dataset_lineage(
         dataset = mlflow.data.from_pandas(  # type: ignore[attr-defined]
             frame, source=source, name=name, targets=target
         )
-    mlflow.log_input(dataset, context=context)
+    for attempt in range(1, _LINEAGE_ATTEMPTS + 1):
+        try:
+            mlflow.log_input(dataset, context=context)
+            return
+        except MlflowException as err:
+            # Trainers started together insert the same dataset at once; the
+            # store keeps one and refuses the others, which then find it and
+            # only need to link it to their run.
+            if attempt == _LINEAGE_ATTEMPTS or not _is_duplicate_key(err):
+                raise
+            logger.debug("Dataset %s was inserted concurrently; linking again", name)
+            time.sleep(0.2 * attempt)
+
+
+def _is_duplicate_key(err: MlflowException) -> bool:
+    message = str(err.message).lower()
+    return "duplicate key" in message or "unique constraint" in message
 
 
 def _param_text(value: Any) -> str:
