@@ -43,7 +43,8 @@ def probe_tracking_server(tracking_uri: str, timeout_seconds: float) -> None:
     from mlflow.utils.credentials import get_default_host_creds
     from mlflow.utils.rest_utils import http_request
 
-    credentials = get_default_host_creds(tracking_uri.rstrip("/"))  # type: ignore[no-untyped-call]
+    base_uri = tracking_uri.rstrip("/")
+    credentials = get_default_host_creds(base_uri)  # type: ignore[no-untyped-call]
     try:
         response = http_request(  # type: ignore[no-untyped-call]
             credentials,

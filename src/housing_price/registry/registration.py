@@ -16,15 +16,13 @@ from mlflow.entities import Run
 from mlflow.exceptions import MlflowException
 
 from housing_price.config.settings import RegistrySettings
-from housing_price.errors import RegistryError
+from housing_price.errors import RegistryError, TrackingError
+from housing_price.experiments.candidates import find_training_candidates
 from housing_price.experiments.manifest import record_registration
 from housing_price.experiments.runs import (
-    CANDIDATE_ROLE,
     FAMILY_TAG,
     MODEL_URI_TAG,
-    ROLE_TAG,
     TAG_PREFIX,
-    TRAINING_ID_TAG,
 )
 from housing_price.experiments.tracking import TrackingContext
 from housing_price.registry.aliases import move_alias
@@ -73,35 +71,10 @@ def find_best_candidate(
     Raises:
         RegistryError: No finished candidate run exists.
     """
-    role_filter = (
-        f"tags.`{ROLE_TAG}` = '{CANDIDATE_ROLE}' and attributes.status = 'FINISHED'"
-    )
-    if training_id is None:
-        latest = context.client.search_runs(
-            [context.experiment_id],
-            filter_string=role_filter,
-            order_by=["attributes.start_time DESC"],
-            max_results=1,
-        )
-        if not latest:
-            raise RegistryError(
-                f"experiment {context.experiment_name!r} on {context.tracking_uri} has "
-                "no finished training runs; run `housing-price train` first"
-            )
-        training_id = latest[0].data.tags[TRAINING_ID_TAG]
-
-    candidates = context.client.search_runs(
-        [context.experiment_id],
-        filter_string=f"{role_filter} and tags.`{TRAINING_ID_TAG}` = '{training_id}'",
-        order_by=["metrics.cv_rmse_mean ASC"],
-        max_results=100,
-    )
-    if not candidates:
-        raise RegistryError(
-            f"training {training_id!r} has no finished candidate runs in experiment "
-            f"{context.experiment_name!r}; check the training id or train again"
-        )
-    return candidates[0]
+    try:
+        return find_training_candidates(context, training_id)[0]
+    except TrackingError as err:
+        raise RegistryError(str(err)) from err
 
 
 def register_candidate(
