@@ -83,3 +83,10 @@ def test_unknown_family_is_a_user_error(synthetic_csv: Path, workdir: Path) -> N
     result = runner.invoke(app, ["train", "--set", "training.families=[forest]"])
     assert result.exit_code == 1
     assert "unknown model family 'forest'" in result.output
+
+
+def test_error_messages_with_square_brackets_print_verbatim(workdir: Path) -> None:
+    result = runner.invoke(app, ["train", "--set", "cv.folds='[/]'"])
+    assert result.exit_code == 1
+    assert "[/]" in result.output
+    assert "Traceback" not in result.output

@@ -6,6 +6,7 @@ import pytest
 from housing_price.config import load_settings
 from housing_price.data import load_processed, prepare_data
 from housing_price.errors import DataError
+from housing_price.utils import sha256_of_file
 
 
 def _prepare(source: Path) -> Path:
@@ -56,3 +57,28 @@ def test_invalid_rows_stop_prepare_before_any_file_is_written(
     with pytest.raises(DataError, match="NEAR MARS"):
         _prepare(synthetic_csv)
     assert not (workdir / "data" / "processed").exists()
+
+
+@pytest.mark.parametrize(
+    "metadata_text",
+    ["not json", "[]", '{"files": {}}', '{"files": []}'],
+)
+def test_damaged_metadata_is_a_data_error_not_a_crash(
+    synthetic_csv: Path, metadata_text: str
+) -> None:
+    directory = _prepare(synthetic_csv)
+    (directory / "metadata.json").write_text(metadata_text)
+    with pytest.raises(DataError, match=r"metadata\.json.*prepare` again"):
+        load_processed(directory)
+
+
+def test_an_unreadable_split_with_matching_metadata_is_a_data_error(
+    synthetic_csv: Path,
+) -> None:
+    directory = _prepare(synthetic_csv)
+    (directory / "train.parquet").write_bytes(b"garbage")
+    metadata = json.loads((directory / "metadata.json").read_text())
+    metadata["files"]["train.parquet"] = sha256_of_file(directory / "train.parquet")
+    (directory / "metadata.json").write_text(json.dumps(metadata))
+    with pytest.raises(DataError, match=r"not a readable parquet file"):
+        load_processed(directory)

@@ -18,6 +18,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 
 from housing_price.cli import report as report_cli
 from housing_price.cli.options import (
@@ -91,6 +92,14 @@ def _configure(
     signal.signal(signal.SIGTERM, _raise_terminated)
 
 
+def _print_error(err: Exception) -> None:
+    # Messages quote user values (file lines, config text) that may contain
+    # square brackets; escaping keeps rich from reading them as markup.
+    error_console.print(
+        f"[bold red]Error:[/] {escape(str(err))}", highlight=False, soft_wrap=True
+    )
+
+
 def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn package errors into a message and exit code, without a traceback."""
 
@@ -99,15 +108,11 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except HousingPriceError as err:
-            error_console.print(
-                f"[bold red]Error:[/] {err}", highlight=False, soft_wrap=True
-            )
+            _print_error(err)
             raise typer.Exit(EXIT_USER_ERROR) from None
         except ValueError as err:
             # Argument misuse caught by the library (an unknown family name...).
-            error_console.print(
-                f"[bold red]Error:[/] {err}", highlight=False, soft_wrap=True
-            )
+            _print_error(err)
             raise typer.Exit(EXIT_USER_ERROR) from None
         except Terminated:
             error_console.print("[yellow]Terminated; open runs were marked KILLED.[/]")

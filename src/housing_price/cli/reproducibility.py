@@ -85,5 +85,6 @@ def reproduce_command(
             f"  {difference.family} {difference.name}: recorded "
             f"{difference.recorded!r}, now {difference.reproduced!r}",
             highlight=False,
+            markup=False,
         )
     raise typer.Exit(EXIT_NOT_REPRODUCED)

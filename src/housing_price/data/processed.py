@@ -100,7 +100,7 @@ def load_processed(directory: Path) -> ProcessedData:
         raise DataError(
             f"{metadata_path} does not exist; run `housing-price data prepare` first"
         )
-    metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
+    metadata = _read_metadata(metadata_path)
     for name, expected in metadata["files"].items():
         path = directory / name
         if not path.is_file() or sha256_of_file(path) != expected:
@@ -108,6 +108,37 @@ def load_processed(directory: Path) -> ProcessedData:
                 f"{path} is missing or differs from what `prepare` wrote "
                 f"(expected sha256 {expected}); run `housing-price data prepare` again"
             )
-    train = validate_housing_frame(pd.read_parquet(directory / TRAIN_FILE), TRAIN_FILE)
-    test = validate_housing_frame(pd.read_parquet(directory / TEST_FILE), TEST_FILE)
+    train = validate_housing_frame(_read_split(directory / TRAIN_FILE), TRAIN_FILE)
+    test = validate_housing_frame(_read_split(directory / TEST_FILE), TEST_FILE)
     return ProcessedData(train=train, test=test, metadata=metadata, directory=directory)
+
+
+def _read_metadata(path: Path) -> dict[str, Any]:
+    fix = "run `housing-price data prepare` again"
+    try:
+        metadata = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise DataError(f"{path} cannot be read as JSON ({err}); {fix}") from err
+    files = metadata.get("files") if isinstance(metadata, dict) else None
+    expected = {TRAIN_FILE, TEST_FILE, SCHEMA_FILE}
+    if not isinstance(files, dict) or not expected <= set(files):
+        raise DataError(
+            f"{path} does not list the sha256 of {sorted(expected)} as `prepare` "
+            f"writes it; {fix}"
+        )
+    if (
+        not isinstance(metadata.get("source"), dict)
+        or "sha256" not in metadata["source"]
+    ):
+        raise DataError(f"{path} does not record the source's sha256; {fix}")
+    return dict(metadata)
+
+
+def _read_split(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as err:
+        raise DataError(
+            f"{path} is not a readable parquet file ({err}); "
+            "run `housing-price data prepare` again"
+        ) from err
