@@ -90,3 +90,11 @@ def test_error_messages_with_square_brackets_print_verbatim(workdir: Path) -> No
     assert result.exit_code == 1
     assert "[/]" in result.output
     assert "Traceback" not in result.output
+
+
+def test_source_paths_with_yaml_characters_are_taken_literally(workdir: Path) -> None:
+    result = runner.invoke(
+        app, ["data", "prepare", "--source", "[2024] housing #2.csv"]
+    )
+    assert result.exit_code == 1
+    assert "[2024] housing #2.csv does not exist" in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -71,7 +72,11 @@ def build_settings(
         "tuning.max_evals": max_evals,
         "tracking.uri": tracking_uri,
     }
+    # JSON is valid YAML: a path such as "housing #2.csv" or "[2024].csv" stays
+    # the exact string typed instead of being read as YAML syntax.
     overrides += [
-        f"{key}={value}" for key, value in shortcuts.items() if value is not None
+        f"{key}={json.dumps(value)}"
+        for key, value in shortcuts.items()
+        if value is not None
     ]
     return load_settings(config, overrides)
