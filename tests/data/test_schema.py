@@ -99,3 +99,10 @@ def test_rows_are_reported_as_file_lines_when_the_line_of_row_zero_is_known(
     housing_frame.loc[4, "latitude"] = 50.0
     with pytest.raises(DataError, match=r"first at file lines \[6\]"):
         validate_housing_frame(housing_frame, "housing.csv", first_data_line=2)
+
+
+def test_infinite_values_are_reported(housing_frame: pd.DataFrame) -> None:
+    housing_frame.loc[3, "population"] = np.inf
+    housing_frame.loc[4, TARGET] = np.inf
+    with pytest.raises(DataError, match=r"'population': rule finite"):
+        validate_housing_frame(housing_frame, "synthetic.csv")

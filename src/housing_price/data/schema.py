@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
@@ -47,6 +48,10 @@ NULLABLE_FEATURES = frozenset({"total_bedrooms"})
 _SHOWN_ROWS = 5
 
 
+# `ge(0)` lets infinity through, and one infinite value breaks every fit.
+_FINITE = pa.Check(lambda values: ~np.isinf(values), name="finite")
+
+
 def _range_check(low: float | None, high: float | None) -> pa.Check:
     if low is not None and high is not None:
         return pa.Check.in_range(low, high)
@@ -60,7 +65,7 @@ def _build_schema(with_target: bool) -> pa.DataFrameSchema:
     columns: dict[str, pa.Column] = {
         name: pa.Column(
             float,
-            checks=_range_check(*FEATURE_LIMITS[name]),
+            checks=[_range_check(*FEATURE_LIMITS[name]), _FINITE],
             nullable=name in NULLABLE_FEATURES,
             coerce=True,
         )
@@ -71,7 +76,7 @@ def _build_schema(with_target: bool) -> pa.DataFrameSchema:
     )
     if with_target:
         columns[TARGET] = pa.Column(
-            float, checks=pa.Check.gt(0), nullable=False, coerce=True
+            float, checks=[pa.Check.gt(0), _FINITE], nullable=False, coerce=True
         )
     return pa.DataFrameSchema(columns, strict=False, name="california_housing")
 
