@@ -133,3 +133,13 @@ def test_failed_download_says_what_to_do(
     settings = DataSettings(url=f"{base_url}/missing.tgz", raw_dir=workdir / "raw")
     with pytest.raises(DataError, match=r"could not download .*missing\.tgz.*--source"):
         fetch_raw_csv(settings)
+
+
+def test_truncated_archive_is_a_clear_error(synthetic_csv: Path, workdir: Path) -> None:
+    archive = _make_archive(synthetic_csv, workdir / "housing.tgz")
+    data = archive.read_bytes()
+    archive.write_bytes(data[: len(data) // 2])
+    with pytest.raises(DataError, match=r"not a readable \.tgz"):
+        fetch_raw_csv(
+            DataSettings(source=str(archive), csv_sha256=None, raw_dir=workdir / "raw")
+        )

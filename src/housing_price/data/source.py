@@ -7,6 +7,7 @@ import shutil
 import tarfile
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,9 +130,15 @@ def _extract_csv(archive: Path, target: Path) -> Path:
             assert extracted is not None
             with atomic_path(target) as temporary, temporary.open("wb") as handle:
                 shutil.copyfileobj(extracted, handle)
-    except tarfile.TarError as err:
+    except (tarfile.TarError, EOFError, zlib.error) as err:
+        # A truncated archive ends in EOFError, which the CLI would otherwise
+        # report as a bare "Aborted."
         raise DataError(
-            f"{archive} is not a readable .tgz archive ({err}); download it again "
-            "or pass the housing.csv itself with --source"
+            f"{archive} is not a readable .tgz archive ({err or 'it ends early'}); "
+            "download it again or pass the housing.csv itself with --source"
+        ) from err
+    except PermissionError as err:
+        raise DataError(
+            f"cannot read {archive} ({err.strerror}); check its permissions"
         ) from err
     return target
